@@ -1,0 +1,3 @@
+"""capdo: infrastructure as code and level-based security compliance."""
+
+__version__ = "0.1.0"

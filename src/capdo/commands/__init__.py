@@ -1,0 +1,1 @@
+"""Command groups of the ``capdo`` CLI; each module exposes a named ``app``."""
