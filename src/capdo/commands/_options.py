@@ -13,7 +13,7 @@ import typer
 from capdo.i18n import DEFAULT_LANG, Lang
 
 
-class OutputFormat(str, enum.Enum):
+class OutputFormat(enum.StrEnum):
     text = "text"
     json = "json"
 
@@ -68,7 +68,7 @@ def _inventory_from_ansible_cfg(start: Path) -> Path | None:
 
 
 def resolve_inventory_dir(option: Path | None) -> Path:
-    """--inventory, then $CAPDO_INVENTORY, then ansible.cfg; a missing directory is a usage error."""
+    """--inventory, then $CAPDO_INVENTORY, then ansible.cfg; a missing one is a usage error."""
     path = option
     if path is None and os.environ.get(ENV_INVENTORY):
         path = Path(os.environ[ENV_INVENTORY])

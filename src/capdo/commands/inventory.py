@@ -1,0 +1,278 @@
+"""``capdo inventory validate | show | graph | export``."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.tree import Tree
+
+from capdo.commands._options import (
+    FormatOption,
+    InventoryOption,
+    LangOption,
+    OutputFormat,
+    UsageError,
+    parse_lang,
+    resolve_inventory_dir,
+)
+from capdo.exports.write import ExportFormat, export, model_json
+from capdo.i18n import Lang, t
+from capdo.inventory.index import EstateIndex
+from capdo.inventory.loader import COLLECTIONS, LoadResult
+from capdo.inventory.model import Inventory
+from capdo.inventory.validate import load_estate
+
+app = typer.Typer(
+    name="inventory",
+    help="Kho dữ liệu hạ tầng: kiểm tra, xem, vẽ, xuất (estate inventory: validate, show, "
+    "graph, export).",
+    no_args_is_help=True,
+)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _load(inventory: Path | None) -> tuple[Path, LoadResult]:
+    try:
+        root = resolve_inventory_dir(inventory)
+    except UsageError as error:
+        typer.echo(f"capdo: {error}", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+    return root, load_estate(root)
+
+
+def _require_valid(result: LoadResult, lang: Lang) -> Inventory:
+    if result.inventory is None or not result.ok:
+        typer.echo(f"capdo: {t('inventory.error.invalid', lang)}", err=True)
+        raise typer.Exit(EXIT_FINDINGS)
+    return result.inventory
+
+
+def _object_count(inventory: Inventory | None) -> int:
+    if inventory is None:
+        return 0
+    return sum(len(getattr(inventory, kind)) for kind in COLLECTIONS)
+
+
+@app.command()
+def validate(
+    inventory: InventoryOption = None,
+    output: FormatOption = OutputFormat.text,
+    lang: LangOption = "vi",
+) -> None:
+    """Kiểm tra kho dữ liệu (validate the estate): every finding with file:line:column."""
+    language = parse_lang(lang)
+    root, result = _load(inventory)
+    errors = sum(1 for f in result.findings if f.severity == "error")
+    warnings = len(result.findings) - errors
+    if output is OutputFormat.json:
+        payload = {
+            "inventory": str(root),
+            "ok": result.ok,
+            "objects": _object_count(result.inventory),
+            "errors": errors,
+            "warnings": warnings,
+            "findings": [f.to_dict(language, root) for f in result.findings],
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        console = _console()
+        for finding in result.findings:
+            style = "red" if finding.severity == "error" else "yellow"
+            console.print(
+                f"[{style}]{finding.location(Path.cwd())}[/]: [bold]{finding.rule}[/] "
+                f"{finding.message(language)}",
+                markup=True,
+            )
+            hint = finding.hint(language)
+            if hint:
+                console.print(f"    {t('inventory.hint', language)}: {hint}", markup=False)
+        if result.findings:
+            console.print(
+                t(
+                    "inventory.summary.findings",
+                    language,
+                    errors=errors,
+                    warnings=warnings,
+                    path=root,
+                )
+            )
+        else:
+            count = _object_count(result.inventory)
+            console.print(t("inventory.summary.ok", language, path=root, objects=count))
+    raise typer.Exit(EXIT_OK if result.ok else EXIT_FINDINGS)
+
+
+@app.command()
+def show(
+    inventory: InventoryOption = None,
+    output: FormatOption = OutputFormat.text,
+    lang: LangOption = "vi",
+) -> None:
+    """Tóm tắt hạ tầng (summary): counts per kind, systems with owner, level and members."""
+    language = parse_lang(lang)
+    _, result = _load(inventory)
+    inv = _require_valid(result, language)
+    index = EstateIndex(inv)
+    if output is OutputFormat.json:
+        payload = {
+            "estate": inv.estate.id,
+            "regimes": list(inv.estate.regimes),
+            "counts": {kind: len(getattr(inv, kind)) for kind in COLLECTIONS},
+            "systems": [
+                {
+                    "id": s.id,
+                    "name": s.name.get(language),
+                    "owner": s.owner.get(language),
+                    "type": s.type,
+                    "level": s.level.level,
+                    "status": s.level.status,
+                    "decision": s.level.decision,
+                    "members": len(index.members_of.get(s.id, ())),
+                }
+                for s in inv.systems
+            ],
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    console = _console()
+    console.print(
+        t(
+            "inventory.show.title",
+            language,
+            estate=inv.estate.id,
+            organisation=inv.estate.organisation.get(language),
+        ),
+        style="bold",
+    )
+    console.print(t("inventory.show.regimes", language, regimes=", ".join(inv.estate.regimes)))
+    counts = Table(show_header=True)
+    counts.add_column(t("inventory.col.kind", language))
+    counts.add_column(t("inventory.col.count", language), justify="right")
+    for kind in COLLECTIONS:
+        counts.add_row(t(f"inventory.kind.{kind}", language), str(len(getattr(inv, kind))))
+    console.print(counts)
+    systems = Table(show_header=True)
+    for key in ("system", "owner", "level", "decision", "targets"):
+        systems.add_column(t(f"inventory.col.{key}", language))
+    shared = [s for s in inv.systems if s.scope != "agency"]
+    for s in sorted(shared, key=lambda s: (-s.level.level, s.id)):
+        decision = s.level.decision or t("inventory.proposed", language)
+        systems.add_row(
+            f"{s.name.get(language)} ({s.id})",
+            s.owner.get(language),
+            str(s.level.level),
+            decision,
+            str(len(index.members_of.get(s.id, ()))),
+        )
+    agency = Counter(s.level.level for s in inv.systems if s.scope == "agency")
+    for level, count in sorted(agency.items()):
+        label = t("inventory.show.agency-systems", language, count=count)
+        systems.add_row(label, "", str(level), "", str(count))
+    console.print(systems)
+
+
+@app.command()
+def graph(
+    inventory: InventoryOption = None,
+    output: Annotated[
+        str, typer.Option("--format", help="text (site tree), json, or dot (Graphviz WAN).")
+    ] = "text",
+    lang: LangOption = "vi",
+) -> None:
+    """Cây địa điểm và mạng WAN (site tree and WAN topology)."""
+    language = parse_lang(lang)
+    if output not in ("text", "json", "dot"):
+        raise typer.BadParameter("--format must be text, json or dot")
+    _, result = _load(inventory)
+    inv = _require_valid(result, language)
+    index = EstateIndex(inv)
+    per_site = Counter(t_.obj.site for t_ in index.targets())
+    edges = []
+    for link in inv.links:
+        ends = [getattr(link, e) for e in ("a", "z")]
+        sites = [index.devices[e.device].site if e.device else (e.external or "?") for e in ends]
+        edges.append(
+            {
+                "link": link.id,
+                "a": sites[0],
+                "z": sites[1],
+                "role": link.role,
+                "bandwidth_mbps": link.bandwidth_mbps,
+            }
+        )
+    if output == "json":
+        nodes = [
+            {
+                "id": s.id,
+                "name": s.name.get(language),
+                "kind": s.kind,
+                "parent": s.parent,
+                "status": s.status,
+                "targets": per_site.get(s.id, 0),
+            }
+            for s in inv.sites
+        ]
+        typer.echo(json.dumps({"sites": nodes, "links": edges}, ensure_ascii=False, indent=2))
+        return
+    if output == "dot":
+        lines = ["graph wan {", "  node [shape=box];"]
+        for s in inv.sites:
+            if s.status == "active" and per_site.get(s.id):
+                lines.append(f'  "{s.id}" [label="{s.name.get(language)}"];')
+        for e in edges:
+            style = "solid" if e["role"] == "primary" else "dashed"
+            lines.append(f'  "{e["a"]}" -- "{e["z"]}" [style={style}];')
+        lines.append("}")
+        typer.echo("\n".join(lines))
+        return
+    roots = [s for s in inv.sites if s.parent is None]
+    console = _console()
+    for root_site in roots:
+        tree = Tree(f"{root_site.name.get(language)} ({root_site.id})")
+        _grow(tree, root_site.id, index, per_site, language)
+        console.print(tree)
+
+
+def _grow(node: Tree, site_id: str, index: EstateIndex, per_site: Counter[str], lang: Lang) -> None:
+    for kid in index.children.get(site_id, ()):
+        site = index.sites[kid]
+        label = f"{site.name.get(lang)} ({site.id}, {site.kind}) · {per_site.get(kid, 0)}"
+        if site.status != "active":
+            label = f"[dim]{label} [{site.status}][/]"
+        _grow(node.add(label), kid, index, per_site, lang)
+
+
+@app.command("export")
+def export_command(
+    output: Annotated[
+        str, typer.Option("--format", help="ansible, nornir, pyinfra or json.")
+    ] = "ansible",
+    out: Annotated[Path, typer.Option("--out", help="Directory to write into.")] = Path(
+        "out/inventory"
+    ),
+    inventory: InventoryOption = None,
+    lang: LangOption = "vi",
+) -> None:
+    """Xuất tệp tĩnh (static export) for Ansible, nornir, pyinfra or JSON."""
+    language = parse_lang(lang)
+    if output not in ("ansible", "nornir", "pyinfra", "json"):
+        raise typer.BadParameter("--format must be ansible, nornir, pyinfra or json")
+    root, result = _load(inventory)
+    inv = _require_valid(result, language)
+    fmt: ExportFormat = output  # type: ignore[assignment]
+    files = export(inv, root, fmt, out)
+    typer.echo(t("inventory.export.written", language, count=len(files), path=out))
+
+
+__all__ = ["app", "model_json"]
