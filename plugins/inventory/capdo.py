@@ -9,4 +9,4 @@ description:
   - Accepts any file inside a directory that holds an estate.yml.
 """
 
-from capdo.exports.ansible_plugin import InventoryModule  # noqa: F401
+from capdo.exports.ansible_plugin import InventoryModule  # noqa: E402, F401

@@ -54,3 +54,7 @@ _mount_command_groups()
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

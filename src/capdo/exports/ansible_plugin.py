@@ -54,12 +54,12 @@ class InventoryModule(BaseInventoryPlugin):  # type: ignore[misc]
         view = build_view(result.inventory, root)
         for group in sorted(set(view.groups) | set(view.children)):
             self.inventory.add_group(group)
-        for parent, kids in view.children.items():
-            for kid in kids:
+        for parent, kids in sorted(view.children.items()):
+            for kid in sorted(kids):
                 self.inventory.add_group(kid)
                 self.inventory.add_child(parent, kid)
-        for group, hosts in view.groups.items():
-            for host in hosts:
+        for group, hosts in sorted(view.groups.items()):
+            for host in sorted(hosts):
                 self.inventory.add_host(host, group=group)
         for host, variables in view.hostvars.items():
             for name, value in variables.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from capdo.exports.ansible import group_name
 from capdo.exports.connections import connection_for, overlay_path, read_overlay
 from capdo.inventory.index import EstateIndex, Target
 from capdo.inventory.model import Inventory
@@ -31,9 +32,13 @@ def simple_inventory(inventory: Inventory, root: Path) -> dict[str, dict[str, An
     for device in inventory.devices:
         conn = connection_for(Target("device", device), inventory.estate, overlay)
         level = index.level_of(device.name)
-        member_of = [f"site_{device.site}", f"role_{device.role}", f"platform_{device.platform}"]
+        member_of = [
+            group_name("site", device.site),
+            group_name("role", device.role),
+            group_name("platform", device.platform),
+        ]
         if level is not None:
-            member_of.append(f"level_{level}")
+            member_of.append(group_name("level", level))
         for group in member_of:
             groups.setdefault(group, {"data": {}})
         hosts[device.name] = {
@@ -66,7 +71,7 @@ class CapdoInventory:
         self.estate_dir = Path(estate_dir)
 
     def load(self) -> Any:
-        from nornir.core.inventory import (  # imported lazily: nornir is only for this plugin
+        from nornir.core.inventory import (  # noqa: PLC0415 (lazy: only this plugin needs it)
             ConnectionOptions,
             Defaults,
             Group,
@@ -74,9 +79,10 @@ class CapdoInventory:
             Host,
             Hosts,
             Inventory,
+            ParentGroups,
         )
 
-        from capdo.inventory.validate import load_estate
+        from capdo.inventory.validate import load_estate  # noqa: PLC0415 (import cycle)
 
         result = load_estate(self.estate_dir)
         if result.inventory is None or not result.ok:
@@ -93,7 +99,7 @@ class CapdoInventory:
                 port=h["port"],
                 username=h["username"],
                 platform=h["platform"],
-                groups=[groups[g] for g in h["groups"]],
+                groups=ParentGroups([groups[g] for g in h["groups"]]),
                 data=h["data"],
                 defaults=defaults,
                 connection_options={"netmiko": ConnectionOptions(extras={})},

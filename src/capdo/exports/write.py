@@ -17,13 +17,17 @@ from capdo.inventory.model import Inventory
 ExportFormat = Literal["ansible", "nornir", "pyinfra", "json"]
 
 
-class _Dumper(yaml.SafeDumper):
-    def ignore_aliases(self, data: Any) -> bool:
+_BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present
+
+
+class _Dumper(_BaseDumper):  # type: ignore[misc]
+    def ignore_aliases(self, data: Any) -> bool:  # plain YAML: no &id001 anchors
         return True
 
 
 def _yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    text: str = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    return text
 
 
 def model_json(inventory: Inventory) -> dict[str, Any]:

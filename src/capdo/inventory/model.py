@@ -7,8 +7,8 @@ levels the owner approved or proposed, not what the catalogue requires of them.
 
 from __future__ import annotations
 
-import re
 import datetime as dt
+import re
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import Annotated, Literal
 
