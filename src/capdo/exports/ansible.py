@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from capdo.exports.baseline import baseline, catalogue_dir_for
 from capdo.exports.connections import connection_for, overlay_path, read_overlay
 from capdo.inventory.index import EstateIndex, Target
 from capdo.inventory.model import Inventory
@@ -44,7 +45,11 @@ class AnsibleView:
 
 
 def host_variables(
-    target: Target, index: EstateIndex, conn_overlay: dict[str, Any], inventory: Inventory
+    target: Target,
+    index: EstateIndex,
+    conn_overlay: dict[str, Any],
+    inventory: Inventory,
+    catalogue_dir: Path | None = None,
 ) -> dict[str, Any]:
     obj = target.obj
     conn = connection_for(target, inventory.estate, conn_overlay)
@@ -59,6 +64,10 @@ def host_variables(
         "capdo_systems": list(index.systems_of.get(target.name, ())),
         "capdo_level": level,
     }
+    if level is not None and catalogue_dir is not None:
+        wanted = baseline(target.kind, level, inventory.estate.regimes, catalogue_dir)
+        variables["capdo_requirements"] = list(wanted.requirements)
+        variables["capdo_params"] = dict(wanted.params)
     if conn.private_key_file:
         variables["ansible_ssh_private_key_file"] = conn.private_key_file
     if conn.ssh_config:
@@ -87,6 +96,7 @@ def host_variables(
 def build_view(inventory: Inventory, root: Path, index: EstateIndex | None = None) -> AnsibleView:
     index = index or EstateIndex(inventory)
     overlay = read_overlay(overlay_path(inventory.estate, root))
+    catalogue_dir = catalogue_dir_for(root)
     view = AnsibleView()
     for site in inventory.sites:
         if site.parent is not None:
@@ -111,7 +121,7 @@ def build_view(inventory: Inventory, root: Path, index: EstateIndex | None = Non
     }
     for target in index.targets():
         name = target.name
-        variables = host_variables(target, index, overlay, inventory)
+        variables = host_variables(target, index, overlay, inventory, catalogue_dir)
         view.hostvars[name] = variables
         memberships = [
             KIND_GROUP[target.kind],

@@ -1,0 +1,77 @@
+"""What the catalogue asks of one target: requirement ids and parameter values at its level.
+
+During the transition both regimes are in force; a parameter then takes the stricter of the
+two values (by the parameter's ``stronger`` direction), and a requirement of either regime
+applies. This is what roles and checks read (``capdo_params``, ``capdo_requirements``) instead
+of hard-coding thresholds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from capdo.compliance.catalogue_loader import (
+    CatalogueNotFoundError,
+    find_catalogue_dir,
+    load_regime,
+)
+from capdo.compliance.catalogue_model import CheckKind, ParamValue
+from capdo.compliance.compile import ResolvedParameter, compile_level
+from capdo.compliance.policy import compare
+from capdo.inventory.index import TargetKind
+from capdo.inventory.model import Regime
+
+CHECKS_FOR: dict[TargetKind, frozenset[CheckKind]] = {
+    "server": frozenset({CheckKind.server, CheckKind.scap}),
+    "device": frozenset({CheckKind.network}),
+    "endpoint": frozenset({CheckKind.endpoint}),
+}
+
+
+@dataclass(frozen=True)
+class Baseline:
+    requirements: tuple[str, ...] = ()
+    """Requirement ids checked on this kind of target at this level."""
+    params: dict[str, ParamValue | None] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    """Parameter → where its value comes from (regime, requirement, source)."""
+
+
+def _stricter(current: ResolvedParameter | None, new: ResolvedParameter) -> bool:
+    if current is None or current.value is None:
+        return True
+    if new.value is None:
+        return False
+    return compare(new.stronger, current.value, new.value) > 0
+
+
+@cache
+def baseline(
+    kind: TargetKind, level: int, regimes: tuple[Regime, ...], catalogue_dir: Path
+) -> Baseline:
+    chosen: dict[str, tuple[ResolvedParameter, str]] = {}
+    requirements: set[str] = set()
+    for regime in regimes:
+        compiled = compile_level(load_regime(regime, catalogue_dir), level)
+        for item in compiled.requirements:
+            if item.requirement.check in CHECKS_FOR[kind]:
+                requirements.add(item.id)
+            for name, parameter in item.parameters.items():
+                current = chosen.get(name)
+                if _stricter(current[0] if current else None, parameter):
+                    chosen[name] = (parameter, f"{regime}:{item.id}: {parameter.source}")
+    return Baseline(
+        requirements=tuple(sorted(requirements)),
+        params={name: p.value for name, (p, _) in sorted(chosen.items())},
+        sources={name: where for name, (_, where) in sorted(chosen.items())},
+    )
+
+
+def catalogue_dir_for(estate_root: Path) -> Path | None:
+    """The catalogue that governs an estate: $CAPDO_CATALOGUE_DIR or the repository's."""
+    try:
+        return find_catalogue_dir(start=estate_root)
+    except CatalogueNotFoundError:
+        return None
