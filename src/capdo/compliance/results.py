@@ -1,0 +1,116 @@
+"""Result records: one check of one requirement on one target, and JSONL files of them.
+
+The JSON Schema in ``capdo/schemas/result-record.schema.json`` is generated from
+:class:`ResultRecord` (see :func:`result_record_schema`); a test keeps it current.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Annotated, Final, Literal, get_args
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, ValidationError
+
+from capdo.compliance.catalogue_model import RequirementId
+from capdo.compliance.problems import LocatedProblem, Problem
+from capdo.compliance.yaml_source import DataFileError
+
+Status = Literal["pass", "fail", "error", "not_applicable", "manual", "waived"]
+STATUSES: Final[tuple[Status, ...]] = get_args(Status)
+
+#: Order used to combine several results into one: the first present wins.
+STATUS_PRECEDENCE: Final[tuple[Status, ...]] = (
+    "fail",
+    "error",
+    "manual",
+    "waived",
+    "pass",
+    "not_applicable",
+)
+_RANK: Final[dict[str, int]] = {s: i for i, s in enumerate(STATUS_PRECEDENCE)}
+
+SCHEMA_ID = "https://capdo.invalid/schemas/result-record.schema.json"
+
+
+def worst(a: Status, b: Status) -> Status:
+    """The status that wins when two results for the same requirement and target combine."""
+    return a if _RANK[a] <= _RANK[b] else b
+
+
+class Evidence(BaseModel):
+    """What the checker expected, what it saw, and a short detail (a message key or text)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    expected: JsonValue = None
+    actual: JsonValue = None
+    detail: str | None = None
+
+
+class ResultRecord(BaseModel):
+    """One result: requirement × target, with evidence, checker, time and run id."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    requirement_id: RequirementId
+    target: Annotated[str, Field(min_length=1)]
+    target_kind: Literal["server", "network", "endpoint", "system"]
+    status: Status
+    evidence: Evidence = Evidence()
+    checker: Annotated[str, Field(min_length=1)]
+    time: AwareDatetime
+    run_id: Annotated[str, Field(min_length=1)]
+    waiver_id: str | None = None
+
+
+def result_record_schema() -> dict[str, object]:
+    schema = ResultRecord.model_json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        **schema,
+    }
+
+
+def write_results_jsonl(path: Path, records: Iterable[ResultRecord]) -> int:
+    """Write one JSON object per line; returns the number of records."""
+    count = 0
+    with path.open("w", encoding="utf-8") as out:
+        for record in records:
+            out.write(record.model_dump_json(exclude_none=True))
+            out.write("\n")
+            count += 1
+    return count
+
+
+def iter_results_jsonl(path: Path) -> Iterator[ResultRecord | LocatedProblem]:
+    """Each line as a record, or a located problem for a line that is not a valid record."""
+    name = str(path)
+    with path.open(encoding="utf-8") as src:
+        for number, line in enumerate(src, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield ResultRecord.model_validate_json(line)
+            except ValidationError as exc:
+                for err in exc.errors(include_url=False):
+                    where = ".".join(str(p) for p in err["loc"]) or "record"
+                    problem = Problem(
+                        (), "compliance.schema.invalid", {"where": where, "detail": err["msg"]}
+                    )
+                    yield LocatedProblem(name, number, 1, problem)
+
+
+def read_results_jsonl(path: Path) -> list[ResultRecord]:
+    """All records of a JSONL file; raises :class:`DataFileError` listing every bad line."""
+    records: list[ResultRecord] = []
+    problems: list[LocatedProblem] = []
+    for item in iter_results_jsonl(path):
+        if isinstance(item, LocatedProblem):
+            problems.append(item)
+        else:
+            records.append(item)
+    if problems:
+        raise DataFileError(problems)
+    return records

@@ -1,0 +1,143 @@
+"""Load a YAML file into a pydantic model, reporting every problem as ``file:line:column``.
+
+ruamel.yaml's round-trip loader keeps the position of each key and item; a pydantic
+error's ``loc`` (or a semantic problem's path) is walked through the document to the
+deepest node that exists, so a missing field points at its parent mapping and a wrong
+or unexpected value points at its key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path as FsPath
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from capdo.compliance.problems import LocatedProblem, Path, PathItem, Problem
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class DataFileError(Exception):
+    """A data file that could not be loaded; ``problems`` holds every located problem."""
+
+    def __init__(self, problems: Sequence[LocatedProblem]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = list(problems)
+
+
+def to_plain(node: object) -> object:
+    """ruamel round-trip nodes → plain Python values (dict, list, str, int, float, bool, date)."""
+    if isinstance(node, dict):
+        return {to_plain(k): to_plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [to_plain(v) for v in node]
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, datetime):
+        return datetime.fromisoformat(node.isoformat())
+    if isinstance(node, date):
+        return date(node.year, node.month, node.day)
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def _lookup_key(node: CommentedMap, item: PathItem) -> object | None:
+    if item in node:
+        return item
+    for key in node:
+        if str(key) == str(item):
+            found: object = key
+            return found
+    return None
+
+
+def locate(root: object, path: Path) -> tuple[int, int]:
+    """1-based (line, column) of the deepest node on ``path`` that exists in ``root``."""
+    line, col = 0, 0
+    node = root
+    for item in path:
+        if isinstance(node, CommentedMap):
+            key = _lookup_key(node, item)
+            if key is None:
+                break
+            line, col = node.lc.key(key)
+            node = node[key]
+        elif isinstance(node, CommentedSeq) and isinstance(item, int) and 0 <= item < len(node):
+            line, col = node.lc.item(item)
+            node = node[item]
+        else:
+            break
+    return line + 1, col + 1
+
+
+def _render_path(path: Path) -> str:
+    out = ""
+    for item in path:
+        out += f"[{item}]" if isinstance(item, int) else (f".{item}" if out else str(item))
+    return out
+
+
+def pydantic_problems(error: ValidationError) -> list[Problem]:
+    problems: list[Problem] = []
+    for err in error.errors(include_url=False):
+        path: Path = tuple(p for p in err["loc"] if isinstance(p, str | int))
+        problems.append(
+            Problem(
+                path,
+                "compliance.schema.invalid",
+                {"where": _render_path(path), "detail": err["msg"]},
+            )
+        )
+    return problems
+
+
+def load_model(
+    path: FsPath,
+    model: type[ModelT],
+    semantics: Callable[[ModelT], list[Problem]] | None = None,
+    display: str | None = None,
+) -> ModelT:
+    """Load ``path`` as ``model``; raise :class:`DataFileError` with all problems."""
+    name = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        problem = Problem((), "compliance.file.unreadable", {"detail": exc.strerror or str(exc)})
+        raise DataFileError([LocatedProblem(name, 1, 1, problem)]) from exc
+    yaml = YAML(typ="rt")
+    try:
+        root = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        detail = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        problem = Problem((), "compliance.yaml.syntax", {"detail": detail})
+        raise DataFileError([LocatedProblem(name, line, col, problem)]) from None
+    except YAMLError as exc:
+        problem = Problem((), "compliance.yaml.syntax", {"detail": str(exc)})
+        raise DataFileError([LocatedProblem(name, 1, 1, problem)]) from None
+    if not isinstance(root, CommentedMap):
+        problem = Problem((), "compliance.yaml.not-mapping", {})
+        raise DataFileError([LocatedProblem(name, 1, 1, problem)])
+    try:
+        result = model.model_validate(to_plain(root))
+    except ValidationError as exc:
+        problems = pydantic_problems(exc)
+    else:
+        problems = semantics(result) if semantics is not None else []
+        if not problems:
+            return result
+    located = [LocatedProblem(name, *locate(root, p.path), p) for p in problems]
+    located.sort(key=lambda lp: (lp.line, lp.column))
+    raise DataFileError(located)
