@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 APT_PACKAGES=(
   python3 python3-venv python3-dev gcc git
   openssh-client openssh-server iproute2 procps
-  debootstrap socat zstd
+  debootstrap socat zstd sip-tester
 )
 
 need_apt=()

@@ -28,7 +28,6 @@ from capdo.compliance.catalogue_loader import (
 from capdo.compliance.catalogue_model import Catalogue
 from capdo.compliance.compile import compile_level
 from capdo.compliance.diff import diff_regimes
-from capdo.compliance.oscal import export_catalogue
 from capdo.compliance.problems import LocatedProblem, Problem
 from capdo.compliance.render import print_compiled, print_diff
 from capdo.compliance.yaml_source import DataFileError
@@ -229,6 +228,8 @@ def export_oscal(
     lang: LangOption = "vi",
     catalogue_dir: CatalogueDirOption = None,
 ) -> None:
+    from capdo.compliance.oscal import export_catalogue  # noqa: PLC0415 (slow import)
+
     language = parse_lang(lang)
     chosen: dict[ExportRegime, tuple[Regime, ...]] = {
         ExportRegime.both: REGIMES,

@@ -102,6 +102,23 @@ def pydantic_problems(error: ValidationError) -> list[Problem]:
     return problems
 
 
+def _load_fast(
+    text: str, model: type[ModelT], semantics: Callable[[ModelT], list[Problem]] | None
+) -> ModelT | None:
+    """The common case, a valid file, parsed by the C loader (no comments, no positions);
+    None on any problem, so the caller re-reads the file round-trip to locate it."""
+    try:
+        data = YAML(typ="safe").load(text)
+        if not isinstance(data, dict):
+            return None
+        result = model.model_validate(to_plain(data))
+    except (YAMLError, ValidationError, ValueError, TypeError):
+        return None
+    if semantics is not None and semantics(result):
+        return None
+    return result
+
+
 def load_model(
     path: FsPath,
     model: type[ModelT],
@@ -115,6 +132,9 @@ def load_model(
     except OSError as exc:
         problem = Problem((), "compliance.file.unreadable", {"detail": exc.strerror or str(exc)})
         raise DataFileError([LocatedProblem(name, 1, 1, problem)]) from exc
+    fast = _load_fast(text, model, semantics)
+    if fast is not None:
+        return fast
     yaml = YAML(typ="rt")
     try:
         root = yaml.load(text)

@@ -64,10 +64,9 @@ def host_variables(
         "capdo_systems": list(index.systems_of.get(target.name, ())),
         "capdo_level": level,
     }
-    if level is not None and catalogue_dir is not None:
-        wanted = baseline(target.kind, level, inventory.estate.regimes, catalogue_dir)
+    if target.kind == "server" and level is not None and catalogue_dir is not None:
+        wanted = baseline("server", level, inventory.estate.regimes, catalogue_dir)
         variables["capdo_requirements"] = list(wanted.requirements)
-        variables["capdo_params"] = dict(wanted.params)
     if conn.private_key_file:
         variables["ansible_ssh_private_key_file"] = conn.private_key_file
     if conn.ssh_config:
@@ -91,6 +90,19 @@ def host_variables(
         variables["capdo_model"] = endpoint.model
         variables["capdo_firmware"] = endpoint.firmware
     return variables
+
+
+def level_variables(level: int, inventory: Inventory, catalogue_dir: Path) -> dict[str, Any]:
+    """Variables of the ``level_N`` group: the thresholds of the level (the same for every
+    kind of target) and the requirement ids checked per kind of target."""
+    regimes = inventory.estate.regimes
+    return {
+        "capdo_params": dict(baseline("server", level, regimes, catalogue_dir).params),
+        "capdo_requirements_by_kind": {
+            kind: list(baseline(kind, level, regimes, catalogue_dir).requirements)
+            for kind in ("server", "device", "endpoint")
+        },
+    }
 
 
 def build_view(inventory: Inventory, root: Path, index: EstateIndex | None = None) -> AnsibleView:
@@ -129,8 +141,13 @@ def build_view(inventory: Inventory, root: Path, index: EstateIndex | None = Non
             group_name("zone", target.obj.zone),
             *(group_name("system", s) for s in variables["capdo_systems"]),
         ]
-        if variables["capdo_level"] is not None:
-            memberships.append(group_name("level", variables["capdo_level"]))
+        level = variables["capdo_level"]
+        if level is not None:
+            memberships.append(group_name("level", level))
+            if catalogue_dir is not None and group_name("level", level) not in view.groupvars:
+                view.groupvars[group_name("level", level)] = level_variables(
+                    level, inventory, catalogue_dir
+                )
         if target.kind == "server":
             memberships.extend(group_name("role", r) for r in variables["capdo_roles"])
         elif target.kind == "device":

@@ -64,5 +64,6 @@ class InventoryModule(BaseInventoryPlugin):  # type: ignore[misc]
         for host, variables in view.hostvars.items():
             for name, value in variables.items():
                 self.inventory.set_variable(host, name, value)
-        for name, value in view.groupvars.get("all", {}).items():
-            self.inventory.set_variable("all", name, value)
+        for group, variables in sorted(view.groupvars.items()):
+            for name, value in variables.items():
+                self.inventory.set_variable(group, name, value)

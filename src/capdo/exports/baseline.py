@@ -70,8 +70,11 @@ def baseline(
 
 
 def catalogue_dir_for(estate_root: Path) -> Path | None:
-    """The catalogue that governs an estate: $CAPDO_CATALOGUE_DIR or the repository's."""
-    try:
-        return find_catalogue_dir(start=estate_root)
-    except CatalogueNotFoundError:
-        return None
+    """The catalogue that governs an estate: $CAPDO_CATALOGUE_DIR, else the repository's that
+    holds the estate, else the one above the working directory."""
+    for start in (estate_root, None):
+        try:
+            return find_catalogue_dir(start=start)
+        except CatalogueNotFoundError:
+            continue
+    return None

@@ -78,6 +78,14 @@ class EstateIndex:
             return Target("endpoint", self.endpoints[name])
         return None
 
+    def site_of(self, name: str) -> str | None:
+        target = self.target(name)
+        return target.obj.site if target is not None else None
+
+    def zone_of(self, name: str) -> str | None:
+        target = self.target(name)
+        return target.obj.zone if target is not None else None
+
     @cached_property
     def systems_of(self) -> dict[str, tuple[str, ...]]:
         """Target name → ids of the systems it serves (declared on either side)."""

@@ -235,6 +235,8 @@ class InformationSystem(Model):
     """The highest online public-service level it provides (Decree 85 Art. 8–9)."""
     administrative_procedures: bool = False
     """Handles administrative procedures (giải quyết thủ tục hành chính, Decree 331 Art. 13.2)."""
+    hosting: Literal["own", "leased-datacentre", "cloud"] = "own"
+    """Where it runs; leased hosting brings the isolation requirement (TT12 Art. 9.9-9.10)."""
     level: LevelDecision
     members: SystemMembers = SystemMembers()
     description: Localized | None = None

@@ -1,0 +1,99 @@
+"""``capdo evaluate``: verdicts per information system at its level, from all results."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from capdo.assessment import AssessmentError, assess
+from capdo.commands._options import (
+    FormatOption,
+    InventoryOption,
+    LangOption,
+    OutputFormat,
+    UsageError,
+    parse_lang,
+    resolve_inventory_dir,
+)
+from capdo.compliance.render import print_evaluation
+from capdo.compliance.results import write_results_jsonl
+from capdo.i18n import t
+from capdo.inventory.validate import load_estate
+
+app = typer.Typer(name="evaluate", help="Đánh giá tuân thủ theo cấp độ (evaluate compliance).")
+
+FAIL_ON = ("never", "does-not-meet", "fail")
+
+
+@app.callback(invoke_without_command=True)
+def evaluate_command(
+    results: Annotated[
+        list[Path] | None,
+        typer.Option("--results", "-r", help="Result files (JSONL) from checkers; repeatable."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write records, evaluations and OSCAL here.")
+    ] = None,
+    fail_on: Annotated[
+        str, typer.Option("--fail-on", help="never | does-not-meet | fail: when to exit 1.")
+    ] = "never",
+    inventory: InventoryOption = None,
+    output: FormatOption = OutputFormat.text,
+    lang: LangOption = "vi",
+) -> None:
+    """Evaluate every information system at its level (estate checks + result files)."""
+    language = parse_lang(lang)
+    if fail_on not in FAIL_ON:
+        raise typer.BadParameter(f"--fail-on must be one of {', '.join(FAIL_ON)}")
+    try:
+        root = resolve_inventory_dir(inventory)
+    except UsageError as error:
+        typer.echo(f"capdo: {error}", err=True)
+        raise typer.Exit(2) from None
+    loaded = load_estate(root)
+    if loaded.inventory is None or not loaded.ok:
+        typer.echo(f"capdo: {t('inventory.error.invalid', language)}", err=True)
+        raise typer.Exit(2)
+    try:
+        run = assess(root, loaded.inventory, list(results or []))
+    except AssessmentError as error:
+        typer.echo(f"capdo: {error}", err=True)
+        for problem in error.problems:
+            typer.echo(f"  {problem.render(language)}", err=True)
+        raise typer.Exit(2) from None
+    console = Console(highlight=False, soft_wrap=True, stderr=output is OutputFormat.json)
+    for problem in run.input_problems:
+        console.print(f"[yellow]{problem.render(language)}[/]")
+    if out is not None:
+        from capdo.compliance.oscal import (  # noqa: PLC0415 (slow import, only for --out)
+            export_assessment_results,
+        )
+
+        out.mkdir(parents=True, exist_ok=True)
+        write_results_jsonl(out / "records.jsonl", run.records)
+        for regime, evaluation in run.evaluations.items():
+            path = out / f"evaluation-{regime}.json"
+            path.write_text(json.dumps(evaluation.to_dict(), ensure_ascii=False, indent=1))
+            export_assessment_results(
+                run.catalogues[regime], evaluation, out / f"oscal-ar-{regime}.json", run.time
+            )
+    if output is OutputFormat.json:
+        payload = {
+            "run_id": run.run_id,
+            "records": len(run.records),
+            "evaluations": {
+                r: e.to_dict(include_findings=False) for r, e in run.evaluations.items()
+            },
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+    else:
+        for regime, evaluation in run.evaluations.items():
+            print_evaluation(console, run.catalogues[regime], evaluation, language)
+    failing = any(not v.meets for e in run.evaluations.values() for v in e.systems)
+    has_fail = any(r.status == "fail" for r in run.records)
+    if (fail_on == "does-not-meet" and failing) or (fail_on == "fail" and has_fail):
+        raise typer.Exit(1)

@@ -1,0 +1,67 @@
+"""Estate policy for endpoints: minimum firmware per vendor and model, and version order.
+
+The policy lives in ``<estate>/policy/endpoint-firmware.yml`` as ``{vendor: {model: version}}``
+(the inventory loader skips the ``policy`` folder; this module is its only reader).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+FIRMWARE_POLICY = Path("policy") / "endpoint-firmware.yml"
+
+
+class PolicyError(Exception):
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key, params)
+        self.key = key
+        self.params = params
+
+
+@dataclass(frozen=True)
+class FirmwarePolicy:
+    minimums: dict[str, dict[str, str]] = field(default_factory=dict)
+    source: str | None = None
+
+    def minimum(self, vendor: str, model: str) -> str | None:
+        models = self.minimums.get(vendor, {})
+        if model in models:
+            return models[model]
+        folded = {k.casefold(): v for k, v in models.items()}
+        return folded.get(model.casefold())
+
+
+def load_firmware_policy(estate_root: Path) -> FirmwarePolicy:
+    path = estate_root / FIRMWARE_POLICY
+    if not path.is_file():
+        return FirmwarePolicy()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise PolicyError("endpoints.policy.invalid", path=path, detail=str(exc)) from None
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise PolicyError(
+            "endpoints.policy.invalid", path=path, detail="expected {vendor: {model: version}}"
+        )
+    minimums = {
+        str(vendor): {str(model): str(version) for model, version in models.items()}
+        for vendor, models in data.items()
+    }
+    return FirmwarePolicy(minimums, str(FIRMWARE_POLICY))
+
+
+_NUMBERS = re.compile(r"\d+")
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """Numbers of a version string in order: '63.345.0.10' → (63, 345, 0, 10); 'ce11.14' →
+    (11, 14)."""
+    return tuple(int(n) for n in _NUMBERS.findall(version))
+
+
+def at_least(version: str, minimum: str) -> bool:
+    return version_key(version) >= version_key(minimum)

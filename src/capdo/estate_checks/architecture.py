@@ -1,0 +1,173 @@
+"""Design requirements the model shows: ARC.01 zoning, ARC.07 redundancy, ARC.19 DR distance,
+GOV.24 isolation of leased hosting."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterator
+
+from capdo.compliance.results import ResultRecord
+from capdo.estate_checks.registry import EstateContext, estate_check
+from capdo.exports.compliance_view import system_traits
+from capdo.inventory.model import Coordinates
+
+ZONE_KINDS = {
+    "internal": {"internal", "user"},
+    "perimeter": {"perimeter", "wan"},
+    "dmz": {"dmz"},
+    "internal_servers": {"server"},
+    "database_servers": {"database"},
+    "wireless": {"wireless"},
+    "management": {"management"},
+}
+"""Catalogue zone names → the inventory's zone kinds that provide them."""
+CORE_ROLES = {"core", "firewall"}
+EARTH_RADIUS_KM = 6371.0
+
+
+def _zone_kinds_of_system(ctx: EstateContext, system_id: str) -> set[str]:
+    sites = {ctx.index.site_of(n) for n in ctx.index.members_of.get(system_id, ())}
+    return {z.kind for z in ctx.index.inventory.zones if z.site in sites}
+
+
+def _names(value: object) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+@estate_check("ARC.01")
+def zoning(ctx: EstateContext) -> Iterator[ResultRecord]:
+    """Each device's systems have the zones their level requires (wireless only where present)."""
+    kinds_by_system = {s.id: _zone_kinds_of_system(ctx, s.id) for s in ctx.index.inventory.systems}
+    for device in ctx.index.inventory.devices:
+        level = ctx.index.level_of(device.name)
+        if level is None or "ARC.01" not in ctx.host_requirements("device", level):
+            continue
+        required = _names(ctx.params("device", level).get("required_zones"))
+        missing: dict[str, list[str]] = {}
+        for system_id in ctx.index.systems_of.get(device.name, ()):
+            present = kinds_by_system.get(system_id, set())
+            system_level = ctx.index.systems[system_id].level.level
+            wanted = _names(ctx.params("device", system_level).get("required_zones"))
+            gaps = [
+                z
+                for z in wanted
+                if not (ZONE_KINDS.get(z, {z}) & present)
+                and not (z == "wireless" and "wireless" not in present)
+            ]
+            if gaps:
+                missing[system_id] = gaps
+        yield ctx.record(
+            "ARC.01",
+            device.name,
+            "network",
+            "fail" if missing else "pass",
+            expected=required,
+            actual={"missing_by_system": missing} if missing else "all present",
+            detail="estate.arc01.missing-zones" if missing else None,
+        )
+
+
+@estate_check("ARC.07")
+def redundancy(ctx: EstateContext) -> Iterator[ResultRecord]:
+    """Core switches and central firewalls come in redundancy groups of at least two."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for device in ctx.index.inventory.devices:
+        if device.redundancy_group:
+            groups[device.redundancy_group].append(device.name)
+    for device in ctx.index.inventory.devices:
+        level = ctx.index.level_of(device.name)
+        if level is None or "ARC.07" not in ctx.host_requirements("device", level):
+            continue
+        if device.role not in CORE_ROLES:
+            yield ctx.record(
+                "ARC.07", device.name, "network", "not_applicable", detail="estate.arc07.not-core"
+            )
+            continue
+        peers = groups.get(device.redundancy_group or "", [])
+        ok = len(peers) >= 2
+        yield ctx.record(
+            "ARC.07",
+            device.name,
+            "network",
+            "pass" if ok else "fail",
+            expected={"redundancy_group_members": ">=2"},
+            actual={"redundancy_group": device.redundancy_group, "members": sorted(peers)},
+            detail=None if ok else "estate.arc07.single",
+        )
+
+
+def distance_km(a: Coordinates, b: Coordinates) -> float:
+    """Great-circle distance (haversine)."""
+    lat1, lat2 = math.radians(a.lat), math.radians(b.lat)
+    dlat, dlon = lat2 - lat1, math.radians(b.lon - a.lon)
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+@estate_check("ARC.19")
+def dr_distance(ctx: EstateContext) -> Iterator[ResultRecord]:
+    """At the levels that need it, a DR site at least the required distance from the centre."""
+    sites = ctx.index.inventory.sites
+    centres = [s for s in sites if s.kind == "datacentre" and s.status == "active"]
+    dr_sites = [s for s in sites if s.kind == "dr-site" and s.status == "active"]
+    for system in ctx.index.inventory.systems:
+        level = system.level.level
+        if not ctx.selected("ARC.19", level):
+            continue
+        minimum = ctx.params("server", level).get("dr_site_distance_km")
+        best: float | None = None
+        for centre in centres:
+            for dr in dr_sites:
+                if centre.coordinates and dr.coordinates:
+                    d = distance_km(centre.coordinates, dr.coordinates)
+                    best = d if best is None else max(best, d)
+        if best is None:
+            yield ctx.record(
+                "ARC.19",
+                system.id,
+                "system",
+                "fail",
+                expected={"dr_site_distance_km": minimum},
+                actual=None,
+                detail="estate.arc19.no-dr-coordinates",
+            )
+            continue
+        ok = isinstance(minimum, int | float) and best >= minimum
+        yield ctx.record(
+            "ARC.19",
+            system.id,
+            "system",
+            "pass" if ok else "fail",
+            expected={"dr_site_distance_km": minimum},
+            actual={"dr_site_distance_km": round(best, 1)},
+            detail=None if ok else "estate.arc19.too-close",
+        )
+
+
+@estate_check("GOV.24")
+def leased_isolation(ctx: EstateContext) -> Iterator[ResultRecord]:
+    """A system in a leased data centre or cloud has zones of its own (logical separation)."""
+    for system in ctx.index.inventory.systems:
+        if "leased_hosting" not in system_traits(ctx.index, system):
+            continue
+        if not ctx.selected("GOV.24", system.level.level):
+            continue
+        members = ctx.index.members_of.get(system.id, ())
+        zones = {ctx.index.zone_of(n) for n in members}
+        others = {
+            ctx.index.zone_of(n)
+            for other, names in ctx.index.members_of.items()
+            if other != system.id
+            for n in names
+        }
+        shared = sorted(z for z in zones & others if z is not None)
+        yield ctx.record(
+            "GOV.24",
+            system.id,
+            "system",
+            "fail" if shared else "pass",
+            expected={"zones_shared_with_other_systems": []},
+            actual={"zones_shared_with_other_systems": shared},
+            detail="estate.gov24.shared-zones" if shared else None,
+        )

@@ -1,0 +1,105 @@
+"""Level decisions and assessments: DOS.01, AUD.01, PDP.03, VC.01."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from capdo.compliance.results import ResultRecord
+from capdo.estate_checks.registry import EstateContext, estate_check
+from capdo.exports.compliance_view import system_traits
+
+
+@estate_check("DOS.01")
+def level_decision(ctx: EstateContext) -> Iterator[ResultRecord]:
+    """Every system has an approved level with its decision number and date."""
+    for system in ctx.index.inventory.systems:
+        if not ctx.selected("DOS.01", system.level.level):
+            continue
+        decision = system.level
+        actual = {
+            "status": decision.status,
+            "level": decision.level,
+            "decision": decision.decision,
+            "date": str(decision.date) if decision.date else None,
+        }
+        ok = decision.status == "approved"
+        yield ctx.record(
+            "DOS.01",
+            system.id,
+            "system",
+            "pass" if ok else "fail",
+            expected={"status": "approved"},
+            actual=actual,
+            detail=None if ok else "estate.dos01.not-approved",
+        )
+
+
+@estate_check("AUD.01")
+def periodic_assessment(ctx: EstateContext) -> Iterator[ResultRecord]:
+    """The last security assessment in the evidence register is within the level's interval."""
+    for system in ctx.index.inventory.systems:
+        level = system.level.level
+        if not ctx.selected("AUD.01", level):
+            continue
+        months = ctx.params("server", level).get("assessment_interval_months")
+        interval = months if isinstance(months, int) and not isinstance(months, bool) else None
+        verdict = ctx.evidence.assess("AUD.01", system.id, interval, ctx.today)
+        yield ctx.record(
+            "AUD.01",
+            system.id,
+            "system",
+            verdict.status,
+            expected=verdict.evidence.expected,
+            actual=verdict.evidence.actual,
+            detail=verdict.evidence.detail,
+        )
+
+
+@estate_check("PDP.03")
+def personal_data_subjects(ctx: EstateContext) -> Iterator[ResultRecord]:
+    """Systems that process personal data state how many data subjects they hold."""
+    for system in ctx.index.inventory.systems:
+        if "personal_data" not in system_traits(ctx.index, system):
+            continue
+        if not ctx.selected("PDP.03", system.level.level):
+            continue
+        ok = system.data_subjects > 0
+        yield ctx.record(
+            "PDP.03",
+            system.id,
+            "system",
+            "pass" if ok else "fail",
+            expected="data_subjects > 0",
+            actual=system.data_subjects,
+            detail=None if ok else "estate.pdp03.no-count",
+        )
+
+
+@estate_check("VC.01")
+def vc_inventory(ctx: EstateContext) -> Iterator[ResultRecord]:
+    """The VC system lists its endpoints, each with model, firmware and the MCU it uses."""
+    for system in ctx.index.inventory.systems:
+        if "vc_system" not in system_traits(ctx.index, system):
+            continue
+        if not ctx.selected("VC.01", system.level.level):
+            continue
+        members = ctx.index.members_of.get(system.id, ())
+        endpoints = [ctx.index.endpoints[n] for n in members if n in ctx.index.endpoints]
+        mcus = {
+            n for n in members if n in ctx.index.servers and "mcu" in ctx.index.servers[n].roles
+        }
+        missing = sorted(e.name for e in endpoints if not e.mcu)
+        ok = bool(endpoints) and bool(mcus) and not missing
+        yield ctx.record(
+            "VC.01",
+            system.id,
+            "system",
+            "pass" if ok else "fail",
+            expected={"endpoints": ">0", "mcu_servers": ">0", "endpoints_without_mcu": []},
+            actual={
+                "endpoints": len(endpoints),
+                "mcu_servers": sorted(mcus),
+                "endpoints_without_mcu": missing[:20],
+            },
+            detail=None if ok else "estate.vc01.incomplete",
+        )

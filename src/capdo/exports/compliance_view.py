@@ -1,0 +1,117 @@
+"""The estate as the compliance layer sees it: systems and targets with levels and traits.
+
+Traits switch conditional requirements on (``applies_when`` in the catalogue); here they are
+derived from what the model says, so nobody tags a system by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from capdo.compliance.targets import SystemRef, Target
+from capdo.inventory.index import EstateIndex, TargetKind
+from capdo.inventory.model import InformationSystem
+
+COMPLIANCE_KIND: dict[TargetKind, str] = {
+    "server": "server",
+    "device": "network",
+    "endpoint": "endpoint",
+}
+WEB_ROLES = frozenset({"web", "api-gateway", "sso", "portal"})
+MAIL_ROLES = frozenset({"mail", "mail-gateway"})
+MASS_USERS = 10_000
+
+
+def _member_sites(index: EstateIndex, system_id: str) -> set[str]:
+    sites = set()
+    for name in index.members_of.get(system_id, ()):
+        target = index.target(name)
+        if target is not None:
+            sites.add(target.obj.site)
+    return sites
+
+
+def system_traits(index: EstateIndex, system: InformationSystem) -> frozenset[str]:
+    members = [index.target(n) for n in index.members_of.get(system.id, ())]
+    server_roles = {
+        r for t in members if t and t.kind == "server" for r in index.servers[t.name].roles
+    }
+    zone_kinds = {
+        z.kind for z in index.inventory.zones if z.site in _member_sites(index, system.id)
+    }
+    info = set(system.information)
+    traits = set()
+    if server_roles & WEB_ROLES or system.type == "citizen-service":
+        traits.add("web_application")
+    if server_roles & MAIL_ROLES:
+        traits.add("email_system")
+    if "wireless" in zone_kinds:
+        traits.add("wireless")
+    if system.type == "shared-infrastructure":
+        traits.add("shared_infrastructure")
+        if "database" in server_roles:
+            traits.add("central_database")
+    if "state-secret" in info:
+        traits.add("state_secret")
+    if info & {"personal", "sensitive-personal"}:
+        traits.add("personal_data")
+        if max(system.users, system.data_subjects) >= MASS_USERS:
+            traits.add("mass_personal_data")
+    if system.type == "citizen-service" or "dmz" in {
+        index.zones[t.obj.zone].kind for t in members if t and t.obj.zone in index.zones
+    }:
+        traits.add("internet_service")
+    if system.hosting != "own":
+        traits.add("leased_hosting")
+    if "mcu" in server_roles or any(t and t.kind == "endpoint" for t in members):
+        traits.add("vc_system")
+    tslcd_devices = {
+        end.device
+        for link in index.inventory.links
+        if link.network == "tslcd"
+        for end in (link.a, link.z)
+        if end.device
+    }
+    if any(t and t.kind == "device" and t.name in tslcd_devices for t in members):
+        traits.add("tslcd_connected")
+    return frozenset(traits)
+
+
+def compliance_systems(index: EstateIndex) -> list[SystemRef]:
+    refs = []
+    for system in index.inventory.systems:
+        sites = sorted(_member_sites(index, system.id))
+        refs.append(
+            SystemRef(
+                id=system.id,
+                level=system.level.level,
+                members=index.members_of.get(system.id, ()),
+                traits=system_traits(index, system),
+                site=sites[0] if len(sites) == 1 else None,
+            )
+        )
+    return refs
+
+
+def compliance_targets(index: EstateIndex) -> list[Target]:
+    targets = []
+    for target in index.targets():
+        groups: Iterable[str] = ()
+        if target.kind == "server":
+            groups = index.servers[target.name].roles
+        elif target.kind == "device":
+            groups = (index.devices[target.name].role,)
+        site = index.sites.get(target.obj.site)
+        if site is not None:
+            groups = (*groups, site.kind)  # waivers can name e.g. every commune at once
+        targets.append(
+            Target(
+                id=target.name,
+                kind=COMPLIANCE_KIND[target.kind],  # type: ignore[arg-type]
+                level=index.level_of(target.name),
+                systems=frozenset(index.systems_of.get(target.name, ())),
+                site=target.obj.site,
+                groups=frozenset(groups),
+            )
+        )
+    return targets
