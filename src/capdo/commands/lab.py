@@ -11,7 +11,9 @@ import typer
 
 from capdo.commands._options import FormatOption, LangOption, OutputFormat, parse_lang
 from capdo.i18n import Lang, t
+from capdo.inventory.validate import load_estate
 from capdo.lab import Lab, LabError, LabHostSpec, LabStatus, lab_id_for
+from capdo.lab.estate_lab import ENV_FILE, EstateLab, stop_emulators
 
 ENV_LAB_DIR = "CAPDO_LAB_DIR"
 
@@ -41,6 +43,15 @@ SystemdOption = Annotated[
     list[str] | None,
     typer.Option("--systemd", help="NAME of a host that boots real systemd (nspawn)."),
 ]
+EstateOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--inventory",
+        "-i",
+        help="Estate to bring up: its servers as lab hosts, its devices and endpoints emulated "
+        "(default: inventories/lab when no --host is given and it exists).",
+    ),
+]
 LabIdOption = Annotated[
     str | None,
     typer.Option("--lab-id", help="Short lab id, a-z0-9, at most 8 (default: from workdir)."),
@@ -52,6 +63,19 @@ def _workdir(option: Path | None) -> Path:
         return option
     env = os.environ.get(ENV_LAB_DIR)
     return Path(env) if env else Path.cwd() / ".cache" / "lab"
+
+
+def _estate_lab(inventory: Path | None, directory: Path, lab_id: str | None) -> EstateLab | None:
+    """The estate's lab, when an estate is named (or inventories/lab is here)."""
+    if inventory is None:
+        default = Path.cwd() / "inventories" / "lab"
+        if not (default / "estate.yml").is_file():
+            return None
+        inventory = default
+    result = load_estate(inventory)
+    if result.inventory is None or not result.ok:
+        raise LabError("lab.error.estate", path=inventory)
+    return EstateLab(inventory, result.inventory, directory, lab_id or lab_id_for(directory))
 
 
 def _fail(exc: Exception, lang: Lang) -> typer.Exit:
@@ -92,21 +116,24 @@ def up(
     host: HostOption = None,
     systemd: SystemdOption = None,
     lab_id: LabIdOption = None,
+    inventory: EstateOption = None,
     fmt: FormatOption = OutputFormat.text,
     lang: LangOption = "vi",
 ) -> None:
-    """Bring the lab up (idempotent): golden image, overlays, netns, sshd."""
+    """Bring the lab up (idempotent): an estate's servers, devices and endpoints, or --host."""
     language = parse_lang(lang)
+    estate_lab = None
     try:
         directory = _workdir(workdir)
         with_systemd = set(systemd or [])
         specs = [LabHostSpec.parse(text) for text in host or []]
         specs = [LabHostSpec(s.name, s.address, s.name in with_systemd) for s in specs]
         if specs:
-            lab = Lab(lab_id or lab_id_for(directory), directory, specs)
-        else:  # no --host: bring the recorded lab back up (an error if there is none)
-            lab = Lab.open(directory, lab_id)
-        status = lab.up()
+            status = Lab(lab_id or lab_id_for(directory), directory, specs).up()
+        elif (estate_lab := _estate_lab(inventory, directory, lab_id)) is not None:
+            status = estate_lab.up()
+        else:  # no --host and no estate: bring the recorded lab back up
+            status = Lab.open(directory, lab_id).up()
     except (LabError, OSError, ValueError) as exc:
         raise _fail(exc, language) from None
     if fmt is OutputFormat.json:
@@ -121,6 +148,20 @@ def up(
             ssh_config=status.ssh_config,
         )
     )
+    if estate_lab is not None:
+        inv = estate_lab.inventory
+        typer.echo(
+            t(
+                "lab.up.estate",
+                language,
+                estate=inv.estate.id,
+                servers=len(inv.servers),
+                devices=len(inv.devices),
+                endpoints=len(inv.endpoints),
+                overlay=estate_lab.overlay,
+                env=estate_lab.workdir / ENV_FILE,
+            )
+        )
     _print_status(status, fmt, language)
 
 
@@ -134,7 +175,9 @@ def down(
     """Tear the lab down: processes, relays, veths, netns, bridge, mounts, directories."""
     language = parse_lang(lang)
     try:
-        lab = Lab.open(_workdir(workdir), lab_id)
+        directory = _workdir(workdir)
+        stop_emulators(directory)
+        lab = Lab.open(directory, lab_id)
         lab.down()
     except (LabError, OSError, ValueError) as exc:
         raise _fail(exc, language) from None
