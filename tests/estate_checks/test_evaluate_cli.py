@@ -54,3 +54,22 @@ def test_bad_waiver_file_is_reported_with_its_line(lab_copy: Path) -> None:
     run = capdo("evaluate", "-i", str(lab_copy))
     assert run.returncode == 2
     assert "waivers.yml:2" in run.stderr
+
+
+def test_catalogue_show_for_a_system_uses_its_level_and_traits() -> None:
+    run = capdo("catalogue", "show", "-r", "legacy", "-s", "lab-hntt", "-i", str(LAB_ESTATE),
+                "--format", "json")
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert data["level"] == 2
+    assert "vc_system" in data["system"]["traits"]
+    ids = {r["id"] for r in data["requirements"]}
+    assert "VC.01" in ids
+    assert "ARC.05" in data["system"]["not_applicable"]  # no web application in the VC system
+    assert "ARC.05" not in ids
+    portal = json.loads(capdo("catalogue", "show", "-r", "legacy", "-s", "lab-dvc", "-i",
+                              str(LAB_ESTATE), "--format", "json").stdout)
+    assert portal["level"] == 3
+    assert "ARC.05" in {r["id"] for r in portal["requirements"]}
+    unknown = capdo("catalogue", "show", "-r", "legacy", "-s", "nope", "-i", str(LAB_ESTATE))
+    assert unknown.returncode == 2

@@ -6,6 +6,7 @@ operational error. ``show --system S`` waits for the inventory integration.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import json
 from datetime import UTC, datetime
@@ -15,7 +16,15 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
-from capdo.commands._options import FormatOption, LangOption, OutputFormat, parse_lang
+from capdo.commands._options import (
+    FormatOption,
+    InventoryOption,
+    LangOption,
+    OutputFormat,
+    UsageError,
+    parse_lang,
+    resolve_inventory_dir,
+)
 from capdo.compliance.catalogue_loader import (
     REGIMES,
     CatalogueNotFoundError,
@@ -30,6 +39,7 @@ from capdo.compliance.compile import compile_level
 from capdo.compliance.diff import diff_regimes
 from capdo.compliance.problems import LocatedProblem, Problem
 from capdo.compliance.render import print_compiled, print_diff
+from capdo.compliance.targets import SystemRef
 from capdo.compliance.yaml_source import DataFileError
 from capdo.i18n import Lang, t
 
@@ -115,19 +125,81 @@ def show(
     regime: Annotated[
         RegimeChoice, typer.Option("--regime", "-r", help=_help("compliance.cli.opt.regime"))
     ],
-    level: LevelOption,
+    level: Annotated[
+        int | None, typer.Option("--level", "-l", help=_help("compliance.cli.opt.level"))
+    ] = None,
+    system: Annotated[
+        str | None, typer.Option("--system", "-s", help=_help("compliance.cli.opt.system"))
+    ] = None,
+    inventory: InventoryOption = None,
     output: FormatOption = OutputFormat.text,
     lang: LangOption = "vi",
     catalogue_dir: CatalogueDirOption = None,
 ) -> None:
     language = parse_lang(lang)
     cat = _load(regime.value, catalogue_dir, language)
+    scope = _system_scope(system, inventory, language) if system else None
+    if scope is not None:
+        level = scope.level
+    if level is None:
+        _fail(t("compliance.error.level-or-system", language))
     _check_level(cat, level, language)
     compiled = compile_level(cat, level)
+    not_applicable: list[str] = []
+    if scope is not None:
+        applicable = tuple(
+            cr
+            for cr in compiled.requirements
+            if not cr.requirement.applies_when
+            or not scope.traits.isdisjoint(cr.requirement.applies_when)
+        )
+        not_applicable = [cr.id for cr in compiled.requirements if cr not in applicable]
+        compiled = dataclasses.replace(compiled, requirements=applicable)
     if output is OutputFormat.json:
-        _dump(compiled.to_dict())
-    else:
-        print_compiled(_console(), cat, compiled, language)
+        data = compiled.to_dict()
+        if scope is not None:
+            data["system"] = {
+                "id": scope.id,
+                "level": scope.level,
+                "traits": sorted(scope.traits),
+                "members": len(scope.members),
+                "not_applicable": not_applicable,
+            }
+        _dump(data)
+        return
+    console = _console()
+    if scope is not None:
+        console.print(
+            t(
+                "compliance.show.system",
+                language,
+                system=scope.id,
+                level=scope.level,
+                members=len(scope.members),
+                traits=", ".join(sorted(scope.traits)) or "-",
+                na=", ".join(not_applicable) or "-",
+            )
+        )
+    print_compiled(console, cat, compiled, language)
+
+
+def _system_scope(system: str, inventory: Path | None, lang: Lang) -> SystemRef:
+    """The system as the evaluation sees it (level, members, traits), from the estate."""
+    from capdo.exports.compliance_view import compliance_systems  # noqa: PLC0415
+    from capdo.inventory.index import EstateIndex  # noqa: PLC0415
+    from capdo.inventory.validate import load_estate  # noqa: PLC0415
+
+    try:
+        root = resolve_inventory_dir(inventory)
+    except UsageError as error:
+        _fail(f"capdo: {error}")
+    loaded = load_estate(root)
+    if loaded.inventory is None or not loaded.ok:
+        _fail(f"capdo: {t('inventory.error.invalid', lang)}")
+    for ref in compliance_systems(EstateIndex(loaded.inventory)):
+        if ref.id == system:
+            return ref
+    _fail(t("compliance.error.unknown-system", lang, system=system))
 
 
 @app.command("diff", help=_help("compliance.cli.diff"))

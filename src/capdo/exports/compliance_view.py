@@ -36,9 +36,14 @@ def system_traits(index: EstateIndex, system: InformationSystem) -> frozenset[st
     server_roles = {
         r for t in members if t and t.kind == "server" for r in index.servers[t.name].roles
     }
-    zone_kinds = {
-        z.kind for z in index.inventory.zones if z.site in _member_sites(index, system.id)
-    }
+    if system.type == "shared-infrastructure":  # it owns the networks of its sites
+        zone_kinds = {
+            z.kind for z in index.inventory.zones if z.site in _member_sites(index, system.id)
+        }
+    else:  # only the zones its own members sit in
+        zone_kinds = {
+            index.zones[t.obj.zone].kind for t in members if t and t.obj.zone in index.zones
+        }
     info = set(system.information)
     traits = set()
     if server_roles & WEB_ROLES or system.type == "citizen-service":
@@ -57,9 +62,7 @@ def system_traits(index: EstateIndex, system: InformationSystem) -> frozenset[st
         traits.add("personal_data")
         if max(system.users, system.data_subjects) >= MASS_USERS:
             traits.add("mass_personal_data")
-    if system.type == "citizen-service" or "dmz" in {
-        index.zones[t.obj.zone].kind for t in members if t and t.obj.zone in index.zones
-    }:
+    if system.type == "citizen-service" or "dmz" in zone_kinds:
         traits.add("internet_service")
     if system.hosting != "own":
         traits.add("leased_hosting")
