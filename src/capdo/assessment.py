@@ -17,6 +17,7 @@ from capdo.compliance.catalogue_loader import load_regime
 from capdo.compliance.catalogue_model import Catalogue
 from capdo.compliance.evaluate import Evaluation, ResultIndex, evaluate
 from capdo.compliance.evidence import EvidenceIndex
+from capdo.compliance.policy import PolicyIssue
 from capdo.compliance.problems import LocatedProblem
 from capdo.compliance.registers import load_evidence, load_waivers
 from capdo.compliance.results import ResultRecord, iter_results_jsonl
@@ -25,6 +26,7 @@ from capdo.compliance.yaml_source import DataFileError
 from capdo.estate_checks import EstateContext, run_estate_checks
 from capdo.exports.baseline import catalogue_dir_for
 from capdo.exports.compliance_view import compliance_systems, compliance_targets
+from capdo.exports.policy import load_estate_policy, policy_issues
 from capdo.inventory.index import EstateIndex
 from capdo.inventory.model import Inventory
 
@@ -52,6 +54,8 @@ class Assessment:
     evaluations: dict[str, Evaluation]
     waivers: list[Waiver]
     input_problems: list[LocatedProblem] = field(default_factory=list)
+    policy_issues: list[tuple[str, int, PolicyIssue]] = field(default_factory=list)
+    """Organisation overrides per (regime, level): errors are weaker values without a waiver."""
     """Bad lines in result files: reported, skipped, the run goes on."""
 
     @property
@@ -102,7 +106,12 @@ def assess(
         raise AssessmentError("no requirement catalogue (checks/catalogue or $CAPDO_CATALOGUE_DIR)")
     index = EstateIndex(inventory)
     waivers, evidence = load_registers(root)
-    records = run_estate_checks(EstateContext(index, catalogue_dir, run_id, moment, evidence))
+    try:
+        policy = load_estate_policy(root, moment.date())
+    except DataFileError as error:
+        raise AssessmentError("policy", error.problems) from None
+    context = EstateContext(index, catalogue_dir, run_id, moment, evidence, policy)
+    records = run_estate_checks(context)
     problems: list[LocatedProblem] = []
     for path in result_files:
         if not path.is_file():
@@ -130,6 +139,8 @@ def assess(
         )
         for regime, catalogue in catalogues.items()
     }
+    levels = {s.level.level for s in inventory.systems}
+    issues = policy_issues(policy, catalogues, levels)
     return Assessment(
-        run_id, moment, inventory, catalogues, records, evaluations, waivers, problems
+        run_id, moment, inventory, catalogues, records, evaluations, waivers, problems, issues
     )

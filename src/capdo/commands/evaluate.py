@@ -68,6 +68,12 @@ def evaluate_command(
     console = Console(highlight=False, soft_wrap=True, stderr=output is OutputFormat.json)
     for problem in run.input_problems:
         console.print(f"[yellow]{problem.render(language)}[/]")
+    policy_errors = 0
+    for regime, level, issue in run.policy_issues:
+        policy_errors += issue.severity == "error"
+        style = "red" if issue.severity == "error" else "yellow"
+        text = t(issue.key, language, **issue.params)
+        console.print(f"[{style}]policy/{regime}.yml #{issue.index + 1} ({level}): {text}[/]")
     if out is not None:
         from capdo.compliance.oscal import (  # noqa: PLC0415 (slow import, only for --out)
             export_assessment_results,
@@ -93,6 +99,11 @@ def evaluate_command(
     else:
         for regime, evaluation in run.evaluations.items():
             print_evaluation(console, run.catalogues[regime], evaluation, language)
+    if policy_errors:
+        typer.echo(
+            f"capdo: {t('compliance.policy.errors', language, count=policy_errors)}", err=True
+        )
+        raise typer.Exit(2)
     failing = any(not v.meets for e in run.evaluations.values() for v in e.systems)
     has_fail = any(r.status == "fail" for r in run.records)
     if (fail_on == "does-not-meet" and failing) or (fail_on == "fail" and has_fail):

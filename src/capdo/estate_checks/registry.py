@@ -16,6 +16,7 @@ from capdo.compliance.evidence import EvidenceIndex
 from capdo.compliance.results import Evidence, ResultRecord, Status
 from capdo.compliance.targets import TargetKind
 from capdo.exports.baseline import baseline
+from capdo.exports.policy import EstatePolicy
 from capdo.inventory.index import EstateIndex
 from capdo.inventory.index import TargetKind as InventoryKind
 
@@ -30,6 +31,7 @@ class EstateContext:
     run_id: str
     time: datetime
     evidence: EvidenceIndex = field(default_factory=EvidenceIndex)
+    policy: EstatePolicy | None = None
 
     @property
     def today(self) -> date:
@@ -40,7 +42,8 @@ class EstateContext:
         return self.index.inventory.estate.regimes
 
     def params(self, kind: InventoryKind, level: int) -> dict[str, ParamValue | None]:
-        return baseline(kind, level, self.index.inventory.estate.regimes, self.catalogue_dir).params
+        regimes = self.index.inventory.estate.regimes
+        return baseline(kind, level, regimes, self.catalogue_dir, self.policy).params
 
     def host_requirements(self, kind: InventoryKind, level: int) -> frozenset[str]:
         regimes = self.index.inventory.estate.regimes

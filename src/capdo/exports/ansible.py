@@ -16,6 +16,7 @@ from typing import Any
 
 from capdo.exports.baseline import baseline, catalogue_dir_for
 from capdo.exports.connections import connection_for, overlay_path, read_overlay
+from capdo.exports.policy import EstatePolicy, load_estate_policy
 from capdo.inventory.index import EstateIndex, Target
 from capdo.inventory.model import Inventory
 
@@ -92,14 +93,16 @@ def host_variables(
     return variables
 
 
-def level_variables(level: int, inventory: Inventory, catalogue_dir: Path) -> dict[str, Any]:
-    """Variables of the ``level_N`` group: the thresholds of the level (the same for every
-    kind of target) and the requirement ids checked per kind of target."""
+def level_variables(
+    level: int, inventory: Inventory, catalogue_dir: Path, policy: EstatePolicy | None = None
+) -> dict[str, Any]:
+    """Variables of the ``level_N`` group: the thresholds of the level after the estate's
+    policy (the same for every kind of target) and the requirement ids checked per kind."""
     regimes = inventory.estate.regimes
     return {
-        "capdo_params": dict(baseline("server", level, regimes, catalogue_dir).params),
+        "capdo_params": dict(baseline("server", level, regimes, catalogue_dir, policy).params),
         "capdo_requirements_by_kind": {
-            kind: list(baseline(kind, level, regimes, catalogue_dir).requirements)
+            kind: list(baseline(kind, level, regimes, catalogue_dir, policy).requirements)
             for kind in ("server", "device", "endpoint")
         },
     }
@@ -109,6 +112,7 @@ def build_view(inventory: Inventory, root: Path, index: EstateIndex | None = Non
     index = index or EstateIndex(inventory)
     overlay = read_overlay(overlay_path(inventory.estate, root))
     catalogue_dir = catalogue_dir_for(root)
+    policy = load_estate_policy(root)
     view = AnsibleView()
     for site in inventory.sites:
         if site.parent is not None:
@@ -146,7 +150,7 @@ def build_view(inventory: Inventory, root: Path, index: EstateIndex | None = Non
             memberships.append(group_name("level", level))
             if catalogue_dir is not None and group_name("level", level) not in view.groupvars:
                 view.groupvars[group_name("level", level)] = level_variables(
-                    level, inventory, catalogue_dir
+                    level, inventory, catalogue_dir, policy
                 )
         if target.kind == "server":
             memberships.extend(group_name("role", r) for r in variables["capdo_roles"])

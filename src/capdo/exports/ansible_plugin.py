@@ -14,6 +14,7 @@ from typing import Any
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin
 
+from capdo.compliance.yaml_source import DataFileError
 from capdo.exports.ansible import build_view
 from capdo.i18n import Lang
 from capdo.inventory.validate import load_estate
@@ -51,7 +52,12 @@ class InventoryModule(BaseInventoryPlugin):  # type: ignore[misc]
         if errors or result.inventory is None:
             lines = [f"{f.location()}: [{f.rule}] {f.message(lang)}" for f in errors[:50]]
             raise AnsibleParserError("capdo estate has errors:\n" + "\n".join(lines))
-        view = build_view(result.inventory, root)
+        try:
+            view = build_view(result.inventory, root)
+        except DataFileError as error:
+            lines = [p.render(lang) for p in error.problems[:50]]
+            message = "capdo estate policy has errors:\n" + "\n".join(lines)
+            raise AnsibleParserError(message) from None
         for group in sorted(set(view.groups) | set(view.children)):
             self.inventory.add_group(group)
         for parent, kids in sorted(view.children.items()):

@@ -8,6 +8,7 @@ of hard-coding thresholds.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -20,6 +21,7 @@ from capdo.compliance.catalogue_loader import (
 from capdo.compliance.catalogue_model import CheckKind, ParamValue
 from capdo.compliance.compile import ResolvedParameter, compile_level
 from capdo.compliance.policy import compare
+from capdo.exports.policy import EstatePolicy
 from capdo.inventory.index import TargetKind
 from capdo.inventory.model import Regime
 
@@ -49,16 +51,32 @@ def _stricter(current: ResolvedParameter | None, new: ResolvedParameter) -> bool
 
 @cache
 def baseline(
-    kind: TargetKind, level: int, regimes: tuple[Regime, ...], catalogue_dir: Path
+    kind: TargetKind,
+    level: int,
+    regimes: tuple[Regime, ...],
+    catalogue_dir: Path,
+    policy: EstatePolicy | None = None,
 ) -> Baseline:
+    """Requirement ids and parameter values at ``level``; with the estate's ``policy``, the
+    organisation's overrides replace the standard's values (stricter ones, or values the
+    documents leave open; weaker ones only under a waiver, see :mod:`capdo.exports.policy`)."""
     chosen: dict[str, tuple[ResolvedParameter, str]] = {}
     requirements: set[str] = set()
     for regime in regimes:
-        compiled = compile_level(load_regime(regime, catalogue_dir), level)
+        catalogue = load_regime(regime, catalogue_dir)
+        compiled = compile_level(catalogue, level)
+        effective = policy.effective(regime, catalogue, compiled) if policy else None
         for item in compiled.requirements:
             if item.requirement.check in CHECKS_FOR[kind]:
                 requirements.add(item.id)
-            for name, parameter in item.parameters.items():
+            for name, standard in item.parameters.items():
+                parameter = standard
+                if effective is not None:
+                    value = effective.parameters.get(item.id, {}).get(name)
+                    if value is not None and value.origin == "organisation":
+                        parameter = dataclasses.replace(
+                            standard, value=value.value, source=f"policy: {value.justification}"
+                        )
                 current = chosen.get(name)
                 if _stricter(current[0] if current else None, parameter):
                     chosen[name] = (parameter, f"{regime}:{item.id}: {parameter.source}")
