@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from capdo.compliance.evidence import EvidenceIndex, EvidenceEntry
+from capdo.compliance.evidence import EvidenceEntry, EvidenceIndex
 from capdo.compliance.results import ResultRecord
 from capdo.estate_checks import EstateContext, run_estate_checks
 from capdo.inventory.index import EstateIndex
@@ -23,8 +23,9 @@ def run(estate: Path, evidence: list[EvidenceEntry] | None = None) -> list[Resul
     result = load_estate(estate)
     assert result.ok, [f.location() for f in result.findings]
     assert result.inventory is not None
-    context = EstateContext(EstateIndex(result.inventory), CATALOGUE, "t", MOMENT,
-                            EvidenceIndex(evidence or []))
+    context = EstateContext(
+        EstateIndex(result.inventory), CATALOGUE, "t", MOMENT, EvidenceIndex(evidence or [])
+    )
     return run_estate_checks(context)
 
 
@@ -44,16 +45,27 @@ def test_dos01_approved_passes_proposed_fails(lab_copy: Path) -> None:
     records = run(lab_copy)
     assert status(records, "DOS.01", "lab-dvc") == "pass"
     assert status(records, "DOS.01", "lab-hntt") == "fail"  # proposed in the lab estate
-    edit(lab_copy / "systems.yml", "level: {level: 3, status: approved, decision: 01/QĐ-LAB, date: 2026-01-15}",
-         "level: {level: 3, status: proposed}")
+    edit(
+        lab_copy / "systems.yml",
+        "level: {level: 3, status: approved, decision: 01/QĐ-LAB, date: 2026-01-15}",
+        "level: {level: 3, status: proposed}",
+    )
     assert status(run(lab_copy), "DOS.01", "lab-dvc") == "fail"
 
 
 def test_aud01_assessment_within_the_interval(lab_copy: Path) -> None:
-    recent = EvidenceEntry(requirement_id="AUD.01", system="lab-dvc", document_ref="BC-1",
-                           dated=datetime(2026, 3, 1).date())
-    old = EvidenceEntry(requirement_id="AUD.01", system="lab-dvc", document_ref="BC-0",
-                        dated=datetime(2025, 6, 1).date())
+    recent = EvidenceEntry(
+        requirement_id="AUD.01",
+        system="lab-dvc",
+        document_ref="BC-1",
+        dated=datetime(2026, 3, 1).date(),
+    )
+    old = EvidenceEntry(
+        requirement_id="AUD.01",
+        system="lab-dvc",
+        document_ref="BC-0",
+        dated=datetime(2025, 6, 1).date(),
+    )
     assert status(run(lab_copy, [recent]), "AUD.01", "lab-dvc") == "pass"
     overdue = run(lab_copy, [old])
     assert status(overdue, "AUD.01", "lab-dvc") == "fail"  # level 3: every 12 months
@@ -67,26 +79,42 @@ def test_arc07_core_needs_a_redundancy_peer(lab_copy: Path) -> None:
     assert status(run(lab_copy), "ARC.07", "lab-wan01") == "not_applicable"
     devices = lab_copy / "devices.yml"
     edit(devices, "  model: Catalyst 9300\n", "  model: Catalyst 9300\n  redundancy_group: core\n")
-    devices.write_text(devices.read_text() + (
-        "- name: lab-core02\n  platform: cisco_ios\n  role: core\n  site: lab-dc\n"
-        "  zone: lab-dc-mgmt\n  address: 198.18.0.4\n  redundancy_group: core\n"
-        "  systems: [lab-hatang]\n"))
+    devices.write_text(
+        devices.read_text()
+        + (
+            "- name: lab-core02\n  platform: cisco_ios\n  role: core\n  site: lab-dc\n"
+            "  zone: lab-dc-mgmt\n  address: 198.18.0.4\n  redundancy_group: core\n"
+            "  systems: [lab-hatang]\n"
+        )
+    )
     records = run(lab_copy)
     assert status(records, "ARC.07", "lab-core01") == "pass"
     assert status(records, "ARC.07", "lab-core02") == "pass"
 
 
 def test_arc01_zones_required_at_the_level(lab_copy: Path) -> None:
-    record = next(r for r in run(lab_copy) if r.requirement_id == "ARC.01" and r.target == "lab-core01")
+    record = next(
+        r for r in run(lab_copy) if r.requirement_id == "ARC.01" and r.target == "lab-core01"
+    )
     assert record.status == "fail"
     missing = record.evidence.actual["missing_by_system"]["lab-hatang"]  # type: ignore[index]
     assert {"perimeter", "dmz", "database_servers"} <= set(missing)
     zones = lab_copy / "zones.yml"
-    zones.write_text(zones.read_text() + "".join(
-        f"- id: {site}-{kind}-x\n  site: {site}\n  kind: {kind}\n  prefixes: [198.18.{n}.0/27]\n"
-        for n, (site, kind) in enumerate(
-            [(s, k) for s in ("lab-dc", "lab-xa") for k in ("perimeter", "dmz", "database", "server", "user")],
-            start=10)))
+    zones.write_text(
+        zones.read_text()
+        + "".join(
+            f"- id: {site}-{kind}-x\n  site: {site}\n  kind: {kind}\n"
+            f"  prefixes: [198.18.{n}.0/27]\n"
+            for n, (site, kind) in enumerate(
+                [
+                    (s, k)
+                    for s in ("lab-dc", "lab-xa")
+                    for k in ("perimeter", "dmz", "database", "server", "user")
+                ],
+                start=10,
+            )
+        )
+    )
     assert status(run(lab_copy), "ARC.01", "lab-core01") == "pass"
 
 
@@ -104,19 +132,28 @@ def test_central_services_arc12_13_14(lab_copy: Path) -> None:
     records = run(lab_copy)
     assert status(records, "ARC.13", "lab-dvc") == "pass"  # lab-log01 is the SIEM
     assert status(records, "ARC.14", "lab-dvc") == "fail"  # no backup server in the lab
-    edit(lab_copy / "servers.yml", "roles: [logserver, siem, monitoring, ntp]", "roles: [logserver]")
+    edit(
+        lab_copy / "servers.yml", "roles: [logserver, siem, monitoring, ntp]", "roles: [logserver]"
+    )
     assert status(run(lab_copy), "ARC.13", "lab-dvc") == "fail"
 
 
 def test_arc19_dr_distance_at_level_5(lab_copy: Path) -> None:
     systems = lab_copy / "systems.yml"
-    edit(systems, "level: {level: 3, status: approved, decision: 01/QĐ-LAB, date: 2026-01-15}",
-         "level: {level: 5, status: approved, decision: 01/QĐ-LAB, date: 2026-01-15}")
+    edit(
+        systems,
+        "level: {level: 3, status: approved, decision: 01/QĐ-LAB, date: 2026-01-15}",
+        "level: {level: 5, status: approved, decision: 01/QĐ-LAB, date: 2026-01-15}",
+    )
     assert status(run(lab_copy), "ARC.19", "lab-dvc") == "fail"  # no DR site at all
     sites = lab_copy / "sites.yml"
-    sites.write_text(sites.read_text() + (
-        "- id: lab-dr\n  name: {vi: DR}\n  kind: dr-site\n  parent: lab-province\n"
-        "  coordinates: {lat: 21.31, lon: 105.43}\n"))  # about 3 km away
+    sites.write_text(
+        sites.read_text()
+        + (
+            "- id: lab-dr\n  name: {vi: DR}\n  kind: dr-site\n  parent: lab-province\n"
+            "  coordinates: {lat: 21.31, lon: 105.43}\n"
+        )
+    )  # about 3 km away
     record = next(r for r in run(lab_copy) if r.requirement_id == "ARC.19")
     assert record.status == "fail"
     assert record.evidence.actual == {"dr_site_distance_km": pytest.approx(3.0, abs=1.0)}
@@ -129,8 +166,11 @@ def test_pdp03_and_vc01(lab_copy: Path) -> None:
     assert status(records, "PDP.03", "lab-dvc") == "pass"
     assert status(records, "VC.01", "lab-hntt") == "pass"
     edit(lab_copy / "systems.yml", "  data_subjects: 120000\n", "")
-    edit(lab_copy / "endpoints.yml", "  mcu: lab-mcu01\n  systems: [lab-hntt]\n- name: lab-vc-xa1",
-         "  systems: [lab-hntt]\n- name: lab-vc-xa1")
+    edit(
+        lab_copy / "endpoints.yml",
+        "  mcu: lab-mcu01\n  systems: [lab-hntt]\n- name: lab-vc-xa1",
+        "  systems: [lab-hntt]\n- name: lab-vc-xa1",
+    )
     records = run(lab_copy)
     assert status(records, "PDP.03", "lab-dvc") == "fail"
     assert status(records, "VC.01", "lab-hntt") == "fail"
@@ -138,8 +178,11 @@ def test_pdp03_and_vc01(lab_copy: Path) -> None:
 
 def test_gov24_only_for_leased_hosting(lab_copy: Path) -> None:
     assert not [r for r in run(lab_copy) if r.requirement_id == "GOV.24"]
-    edit(lab_copy / "systems.yml", "  administrative_procedures: true\n",
-         "  administrative_procedures: true\n  hosting: leased-datacentre\n")
+    edit(
+        lab_copy / "systems.yml",
+        "  administrative_procedures: true\n",
+        "  administrative_procedures: true\n  hosting: leased-datacentre\n",
+    )
     assert status(run(lab_copy), "GOV.24", "lab-dvc") == "fail"  # shares lab-dc-server
 
 

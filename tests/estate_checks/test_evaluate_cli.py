@@ -17,25 +17,50 @@ def test_evaluate_json_and_outputs(tmp_path: Path) -> None:
     payload = json.loads(run.stdout)
     legacy = payload["evaluations"]["legacy"]
     verdicts = {s["system"]: s["verdict"] for s in legacy["systems"]}
-    assert verdicts == {"lab-dvc": "does_not_meet", "lab-hatang": "does_not_meet",
-                        "lab-hntt": "does_not_meet"}
+    assert verdicts == {
+        "lab-dvc": "does_not_meet",
+        "lab-hatang": "does_not_meet",
+        "lab-hntt": "does_not_meet",
+    }
     assert legacy["waivers"][0]["id"] == "LAB-W-001"
-    for name in ("records.jsonl", "evaluation-legacy.json", "evaluation-new.json",
-                 "oscal-ar-legacy.json", "oscal-ar-new.json"):
+    for name in (
+        "records.jsonl",
+        "evaluation-legacy.json",
+        "evaluation-new.json",
+        "oscal-ar-legacy.json",
+        "oscal-ar-new.json",
+    ):
         assert (tmp_path / name).is_file()
 
 
 def test_result_files_join_and_fail_on(tmp_path: Path) -> None:
     record = ResultRecord(
-        requirement_id="SRV.03", target="lab-web01", target_kind="server", status="fail",
-        evidence=Evidence(expected="no", actual="yes"), checker="test",
-        time=datetime(2026, 11, 21, tzinfo=UTC), run_id="x")
+        requirement_id="SRV.03",
+        target="lab-web01",
+        target_kind="server",
+        status="fail",
+        evidence=Evidence(expected="no", actual="yes"),
+        checker="test",
+        time=datetime(2026, 11, 21, tzinfo=UTC),
+        run_id="x",
+    )
     results = tmp_path / "r.jsonl"
     write_results_jsonl(results, [record])
     with results.open("a") as handle:
         handle.write("{not json\n")
-    run = capdo("evaluate", "-i", str(LAB_ESTATE), "-r", str(results), "--out", str(tmp_path / "o"),
-                "--fail-on", "does-not-meet", "--lang", "en")
+    run = capdo(
+        "evaluate",
+        "-i",
+        str(LAB_ESTATE),
+        "-r",
+        str(results),
+        "--out",
+        str(tmp_path / "o"),
+        "--fail-on",
+        "does-not-meet",
+        "--lang",
+        "en",
+    )
     assert run.returncode == 1
     assert "does not meet" in run.stdout
     assert "r.jsonl:2" in run.stdout  # the bad line is reported, the run goes on
@@ -57,8 +82,18 @@ def test_bad_waiver_file_is_reported_with_its_line(lab_copy: Path) -> None:
 
 
 def test_catalogue_show_for_a_system_uses_its_level_and_traits() -> None:
-    run = capdo("catalogue", "show", "-r", "legacy", "-s", "lab-hntt", "-i", str(LAB_ESTATE),
-                "--format", "json")
+    run = capdo(
+        "catalogue",
+        "show",
+        "-r",
+        "legacy",
+        "-s",
+        "lab-hntt",
+        "-i",
+        str(LAB_ESTATE),
+        "--format",
+        "json",
+    )
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
     assert data["level"] == 2
@@ -67,8 +102,20 @@ def test_catalogue_show_for_a_system_uses_its_level_and_traits() -> None:
     assert "VC.01" in ids
     assert "ARC.05" in data["system"]["not_applicable"]  # no web application in the VC system
     assert "ARC.05" not in ids
-    portal = json.loads(capdo("catalogue", "show", "-r", "legacy", "-s", "lab-dvc", "-i",
-                              str(LAB_ESTATE), "--format", "json").stdout)
+    portal = json.loads(
+        capdo(
+            "catalogue",
+            "show",
+            "-r",
+            "legacy",
+            "-s",
+            "lab-dvc",
+            "-i",
+            str(LAB_ESTATE),
+            "--format",
+            "json",
+        ).stdout
+    )
     assert portal["level"] == 3
     assert "ARC.05" in {r["id"] for r in portal["requirements"]}
     unknown = capdo("catalogue", "show", "-r", "legacy", "-s", "nope", "-i", str(LAB_ESTATE))
