@@ -1,0 +1,53 @@
+"""The configuration against the estate's plan: VLANs and addressing, redundant uplinks."""
+
+from __future__ import annotations
+
+import pytest
+
+from capdo.network.audit import AuditTarget, require
+
+
+@pytest.mark.requirement("ARC.01")
+def test_vlan_plan_and_addressing_match(device: AuditTarget) -> None:
+    missing: list[str] = []
+    for vlan in device.view["vlans"]:
+        if not device.lines(rf"^vlan ({vlan['id']}$|batch .*\b{vlan['id']}\b)"):
+            missing.append(f"vlan {vlan['id']}")
+    for iface in device.view["interfaces"]:
+        name = iface["name"] or ""
+        if iface["kind"] == "svi":
+            name = device.pick(
+                cisco_ios=f"Vlan{iface['vlan']}", huawei_vrp=f"Vlanif{iface['vlan']}"
+            )
+        elif iface["kind"] == "loopback":
+            name = device.pick(cisco_ios="Loopback0", huawei_vrp="LoopBack0")
+        kids = device.sections(rf"^interface {name}$").get(f"interface {name}", [])
+        address = f"ip address {iface['address']['ip']} "
+        if not any(k.startswith(address) for k in kids):
+            missing.append(f"interface {name} > {address}{iface['address']['mask']}")
+    require(
+        not missing,
+        "VLAN plan or addressing differs from the inventory",
+        expected=missing,
+        actual=None,
+    )
+
+
+@pytest.mark.requirement("ARC.07", "WAN.02")
+def test_redundant_uplinks(device: AuditTarget) -> None:
+    ctx = device.estate.context
+    if device.device.role not in ("wan-router", "internet-router", "core"):
+        pytest.skip("not an uplink device")
+    if not device.params.get("hot_standby_required") and device.device.role != "wan-router":
+        pytest.skip("redundancy not required at this level")
+    ends = ctx.link_ends.get(device.name, [])
+    group = device.device.redundancy_group
+    peers = [d.name for d in ctx.inventory.devices if group and d.redundancy_group == group]
+    roles = sorted({link.role for link, _, _ in ends})
+    redundant = len(peers) > 1 or len(ends) >= 2
+    require(
+        redundant,
+        "no redundant uplink or standby device",
+        expected="two uplinks (primary and backup) or a redundancy group",
+        actual={"links": [link.id for link, _, _ in ends], "roles": roles, "group": peers},
+    )

@@ -1,0 +1,238 @@
+"""The config audit engine behind ``checks/network``: pytest runs the checks, this turns them
+into result records.
+
+A check is a test function in ``checks/network/test_*.py`` that takes the ``device`` fixture
+(an :class:`AuditTarget`), carries ``@pytest.mark.requirement("NET.10", ...)`` and calls
+:func:`require`. It runs for each device whose level requires one of its ids (otherwise the
+record is ``not_applicable``); ``require`` failing gives ``fail`` with the offending or
+missing lines as evidence; anything else raised gives ``error``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hier_config import Platform, get_hconfig
+
+from capdo.compliance.results import Evidence, ResultRecord, Status
+from capdo.inventory.model import NetworkDevice
+from capdo.network.estate import NetworkEstate
+from capdo.network.model import device_view
+from capdo.network.platforms import PlatformInfo, platform_info
+
+CHECKER = "capdo.network.audit"
+
+
+class CheckFailed(AssertionError):
+    def __init__(self, detail: str, expected: Any = None, actual: Any = None) -> None:
+        super().__init__(detail)
+        self.evidence = Evidence(expected=expected, actual=actual, detail=detail)
+
+
+def require(condition: object, detail: str, expected: Any = None, actual: Any = None) -> None:
+    """Fail the check with evidence unless ``condition`` holds."""
+    if not condition:
+        raise CheckFailed(detail, expected, actual)
+
+
+@dataclass
+class AuditTarget:
+    """One device's configuration as the checks see it."""
+
+    device: NetworkDevice
+    info: PlatformInfo
+    text: str
+    view: dict[str, Any]
+    estate: NetworkEstate
+    _config: Any = field(default=None, repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.device.name
+
+    @property
+    def platform(self) -> str:
+        return self.device.platform
+
+    @property
+    def level(self) -> int:
+        return int(self.view["level"])
+
+    @property
+    def requirements(self) -> list[str]:
+        return list(self.view["requirements"])
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return dict(self.view["params"])
+
+    @property
+    def config(self) -> Any:
+        if self._config is None:
+            platform = Platform[self.info.hier_config.upper()]
+            self._config = get_hconfig(platform, self.info.clean(self.text))
+        return self._config
+
+    def lines(self, pattern: str) -> list[str]:
+        """Top-level lines matching ``pattern`` (a regex searched in each line)."""
+        return [c.text for c in self.config.children if re.search(pattern, c.text)]
+
+    def sections(self, pattern: str) -> dict[str, list[str]]:
+        """Top-level sections matching ``pattern`` → their child lines."""
+        return {
+            c.text: [k.text for k in c.children]
+            for c in self.config.children
+            if re.search(pattern, c.text)
+        }
+
+    def pick(self, **by_platform: str) -> str:
+        """The pattern for this platform: ``pick(cisco_ios=..., huawei_vrp=...)``."""
+        return by_platform[self.platform]
+
+
+def load_targets(
+    estate: NetworkEstate, devices: Iterable[NetworkDevice], texts: dict[str, str]
+) -> tuple[list[AuditTarget], dict[str, str]]:
+    """Targets for devices with a config text; name → reason for the others."""
+    targets: list[AuditTarget] = []
+    missing: dict[str, str] = {}
+    for device in devices:
+        info = platform_info(estate.templates_dir, device.platform)
+        if info is None:
+            missing[device.name] = "network.error.no-platform"
+            continue
+        if device.name not in texts:
+            missing[device.name] = "network.error.no-backup"
+            continue
+        view = device_view(estate.context, device)
+        targets.append(AuditTarget(device, info, texts[device.name], view, estate))
+    return targets, missing
+
+
+def read_backup_dir(folder: Path) -> dict[str, str]:
+    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.cfg"))}
+
+
+class AuditPlugin:
+    """pytest plugin: parametrizes ``device``, gates by level, collects result records."""
+
+    def __init__(self, targets: list[AuditTarget], run_id: str | None = None) -> None:
+        self.targets = targets
+        self.run_id = run_id or f"network-{uuid.uuid4().hex[:12]}"
+        self.records: list[ResultRecord] = []
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.addinivalue_line("markers", "requirement(*ids): requirement ids a check verifies")
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        if "device" in metafunc.fixturenames:
+            metafunc.parametrize("device", self.targets, ids=[t.name for t in self.targets])
+
+    @staticmethod
+    def _ids(item: pytest.Item) -> list[str]:
+        return [str(i) for m in item.iter_markers("requirement") for i in m.args]
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        target = _target_of(item)
+        if target is None:
+            return
+        if not any(r in target.requirements for r in self._ids(item)):
+            pytest.skip(f"not required at level {target.level}")
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        outcome = yield
+        report = outcome.get_result()
+        target = _target_of(item)
+        if target is None:
+            return
+        status: Status | None = None
+        evidence = Evidence(detail=item.name.split("[")[0])
+        if report.when == "setup" and report.skipped:
+            status, evidence = "not_applicable", Evidence(detail=f"level {target.level}")
+        elif report.when == "call":
+            if report.skipped:
+                status, evidence = "not_applicable", Evidence(detail=str(report.longrepr)[-200:])
+            elif report.passed:
+                status = "pass"
+            elif call.excinfo is not None and isinstance(call.excinfo.value, CheckFailed):
+                status, evidence = "fail", call.excinfo.value.evidence
+            else:
+                status = "error"
+                text = str(call.excinfo.value) if call.excinfo else "error"
+                evidence = Evidence(detail=target.info.masked(text)[:500])
+        elif report.when == "setup" and report.failed:
+            status, evidence = "error", Evidence(detail="setup failed")
+        if status is None:
+            return
+        now = dt.datetime.now(dt.UTC)
+        for requirement in self._ids(item):
+            if status != "not_applicable" and requirement not in target.requirements:
+                continue
+            self.records.append(
+                ResultRecord(
+                    requirement_id=requirement,
+                    target=target.name,
+                    target_kind="network",
+                    status=status,
+                    evidence=evidence,
+                    checker=f"{CHECKER}:{item.name.split('[')[0]}",
+                    time=now,
+                    run_id=self.run_id,
+                )
+            )
+
+
+def _target_of(item: pytest.Item) -> AuditTarget | None:
+    callspec = getattr(item, "callspec", None)
+    value = callspec.params.get("device") if callspec is not None else None
+    return value if isinstance(value, AuditTarget) else None
+
+
+def error_records(missing: dict[str, tuple[str, str]], run_id: str) -> list[ResultRecord]:
+    """One ``error`` record per device that could not be read (GOV.12: no current config)."""
+    now = dt.datetime.now(dt.UTC)
+    return [
+        ResultRecord(
+            requirement_id="GOV.12",
+            target=name,
+            target_kind="network",
+            status="error",
+            evidence=Evidence(detail=f"{key}: {detail}"),
+            checker=CHECKER,
+            time=now,
+            run_id=run_id,
+        )
+        for name, (key, detail) in sorted(missing.items())
+    ]
+
+
+def run_audit(
+    targets: list[AuditTarget], checks_dir: Path, run_id: str | None = None, quiet: bool = True
+) -> tuple[int, list[ResultRecord]]:
+    """Run the checks; returns pytest's exit code and the records."""
+    plugin = AuditPlugin(targets, run_id)
+    args = [
+        str(checks_dir),
+        "-p",
+        "no:cacheprovider",
+        "-o",
+        "addopts=",
+        "--rootdir",
+        str(checks_dir),
+    ]
+    if quiet:
+        args += ["-p", "no:terminal"]
+    code = pytest.main(args, plugins=[plugin])
+    return int(code), plugin.records
+
+
+def find_checks_dir(estate: NetworkEstate) -> Path:
+    return estate.context.catalogue_dir.parent / "network"

@@ -1,0 +1,70 @@
+"""Render intended configurations from the estate with the platform's Jinja2 templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from capdo.inventory.model import NetworkDevice
+from capdo.network.model import NetworkContext, device_view
+
+TEMPLATE = "device.j2"
+
+
+@dataclass
+class RenderResult:
+    configs: dict[str, str] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    """Device name → platform without templates."""
+
+
+class Renderer:
+    """One Jinja2 environment over ``network/templates`` (templates compiled once)."""
+
+    def __init__(self, templates_dir: Path) -> None:
+        self.templates_dir = templates_dir
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates_dir)),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            autoescape=False,  # device configuration text, not HTML
+        )
+
+    @cached_property
+    def common(self) -> dict[str, Any]:
+        path = self.templates_dir / "common.yml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        return dict(data or {})
+
+    def supports(self, platform: str) -> bool:
+        return (self.templates_dir / platform / TEMPLATE).is_file()
+
+    def render(self, ctx: NetworkContext, device: NetworkDevice) -> str:
+        template = self.env.get_template(f"{device.platform}/{TEMPLATE}")
+        return template.render(device=device_view(ctx, device), common=self.common)
+
+    def render_many(self, ctx: NetworkContext, devices: list[NetworkDevice]) -> RenderResult:
+        result = RenderResult()
+        for device in devices:
+            if not self.supports(device.platform):
+                result.skipped[device.name] = device.platform
+                continue
+            result.configs[device.name] = self.render(ctx, device)
+        return result
+
+
+def write_configs(configs: dict[str, str], out_dir: Path) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in sorted(configs.items()):
+        path = out_dir / f"{name}.cfg"
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,290 @@
+"""Reach devices with nornir + netmiko: read running configs, push remediations safely.
+
+Every device gets an outcome, never an exception: an unreachable device, a wrong password or
+a missing secret is that device's error while the others go on. Passwords come from the
+estate's credential references (resolved here, at run time), never from the inventory data.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nornir.core import Nornir
+from nornir.core.configuration import Config
+from nornir.core.inventory import ConnectionOptions, Defaults, Groups, Host, Hosts, Inventory
+from nornir.core.plugins.connections import ConnectionPluginRegister
+from nornir.core.task import Task
+from nornir.plugins.runners import SerialRunner, ThreadedRunner
+
+from capdo.exports.nornir import simple_inventory
+from capdo.inventory.model import NetworkDevice
+from capdo.network.estate import NetworkEstate
+from capdo.network.platforms import PlatformInfo, platform_info
+from capdo.network.remediate import Remediation, remediation
+from capdo.secrets import SecretError, login_for
+
+CONNECT_TIMEOUT = 10
+
+
+@dataclass
+class Outcome:
+    """What happened on one device."""
+
+    device: str
+    status: str
+    """in-sync | pending | applied | rolled-back | not-converged | read | error | skipped"""
+    remediation: tuple[str, ...] = ()
+    rollback: tuple[str, ...] = ()
+    running: str | None = None
+    """The running configuration read (secrets masked)."""
+    error: str | None = None
+    """Message key (``network.error.*``) for an error; ``detail`` says more."""
+    detail: str = ""
+    failed_line: str | None = None
+    params: dict[str, object] = field(default_factory=dict)
+    """Parameters of the ``error`` message (default: ``detail``)."""
+
+    @property
+    def ok(self) -> bool:
+        return self.status not in ("error", "rolled-back", "not-converged")
+
+
+@dataclass
+class Job:
+    """One device's work: its platform knowledge and (for diff/push) its intended config."""
+
+    device: NetworkDevice
+    info: PlatformInfo
+    intended: str | None = None
+    outcome: Outcome | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _describe(exc: BaseException) -> tuple[str, str]:
+    name = type(exc).__name__
+    text = str(exc).splitlines()[0] if str(exc) else name
+    if "Authentication" in name:
+        return "network.error.auth", text
+    if "Timeout" in name or isinstance(exc, ConnectionError | socket.timeout | OSError):
+        return "network.error.unreachable", text
+    return "network.error.device", f"{name}: {text}"
+
+
+def build_nornir(
+    estate: NetworkEstate, jobs: dict[str, Job], workers: int
+) -> tuple[Nornir, dict[str, Outcome]]:
+    """A nornir object over the jobs' devices; devices whose secrets fail are left out with
+    an error outcome."""
+    ConnectionPluginRegister.auto_register()
+    data = simple_inventory(estate.inventory, estate.root)
+    defaults = Defaults()
+    hosts = Hosts()
+    failed: dict[str, Outcome] = {}
+    for name, job in jobs.items():
+        entry = data["hosts"][name]
+        try:
+            login = login_for(estate.inventory.estate, entry["data"]["capdo_credential"])
+        except SecretError as exc:
+            detail = ", ".join(f"{k}={v}" for k, v in exc.params.items())
+            failed[name] = Outcome(name, "error", error=exc.key, detail=detail, params=exc.params)
+            continue
+        extras: dict[str, Any] = {
+            "ssh_config_file": None,
+            "conn_timeout": CONNECT_TIMEOUT,
+            "auth_timeout": CONNECT_TIMEOUT,
+            "banner_timeout": CONNECT_TIMEOUT,
+            "fast_cli": True,
+        }
+        if login.enable_secret:
+            extras["secret"] = login.enable_secret
+        hosts[name] = Host(
+            name=name,
+            hostname=entry["hostname"],
+            port=entry["port"],
+            username=login.username,
+            password=login.password,
+            platform=job.info.netmiko,
+            data=entry["data"],
+            defaults=defaults,
+            connection_options={"netmiko": ConnectionOptions(extras=extras)},
+        )
+    runner: Any = ThreadedRunner(num_workers=max(1, workers)) if workers > 1 else SerialRunner()
+    config = Config(logging={"enabled": False})  # type: ignore[arg-type]
+    nornir = Nornir(
+        inventory=Inventory(hosts=hosts, groups=Groups(), defaults=defaults),
+        runner=runner,
+        config=config,
+    )
+    return nornir, failed
+
+
+def run_jobs(
+    estate: NetworkEstate,
+    jobs: dict[str, Job],
+    work: Callable[[Any, Job], Outcome],
+    workers: int,
+) -> dict[str, Outcome]:
+    """Run ``work(connection, job)`` on every device in parallel; one outcome per device."""
+    if not jobs:
+        return {}
+    for noisy in ("paramiko", "paramiko.transport"):
+        # paramiko logs every peer disconnect; errors are reported per device instead
+        logging.getLogger(noisy).setLevel(logging.CRITICAL)
+    nornir, outcomes = build_nornir(estate, jobs, workers)
+
+    def task(task: Task) -> Outcome:
+        job = jobs[task.host.name]
+        try:
+            conn = task.host.get_connection("netmiko", task.nornir.config)
+            if job.info.enable:
+                conn.enable()
+            return work(conn, job)
+        except Exception as exc:  # per device: reported, the others go on
+            key, detail = _describe(exc)
+            return Outcome(task.host.name, "error", error=key, detail=job.info.masked(detail))
+
+    if nornir.inventory.hosts:
+        results = nornir.run(task=task, on_failed=True)
+        for name, multi in results.items():
+            value = multi[0].result
+            if isinstance(value, Outcome):
+                outcomes[name] = value
+            else:
+                key, detail = _describe(multi[0].exception or RuntimeError("failed"))
+                outcomes[name] = Outcome(name, "error", error=key, detail=detail)
+        nornir.close_connections(on_failed=True)
+    return outcomes
+
+
+def read_running(conn: Any, info: PlatformInfo) -> str:
+    return str(conn.send_command(info.show_running, read_timeout=60))
+
+
+def backup_work(conn: Any, job: Job) -> Outcome:
+    text = job.info.masked(job.info.clean(read_running(conn, job.info)))
+    return Outcome(job.device.name, "read", running=text)
+
+
+def diff_work(conn: Any, job: Job) -> Outcome:
+    assert job.intended is not None
+    running = read_running(conn, job.info)
+    rem = remediation(job.info, running, job.intended)
+    return _diffed(job, running, rem, "in-sync" if rem.empty else "pending")
+
+
+def _diffed(job: Job, running: str, rem: Remediation, status: str) -> Outcome:
+    info = job.info
+    return Outcome(
+        job.device.name,
+        status,
+        remediation=tuple(info.masked(line) for line in rem.lines),
+        rollback=tuple(info.masked(line) for line in rem.rollback),
+        running=info.masked(info.clean(running)),
+    )
+
+
+def _send(conn: Any, info: PlatformInfo, lines: tuple[str, ...]) -> None:
+    """Send in batches; a multi-line banner goes alone, because netmiko stops verifying
+    echoes for a whole batch that holds a banner (and reads slowly by timing)."""
+    batch: list[str] = []
+    for line in lines:
+        if "\n" in line:
+            if batch:
+                conn.send_config_set(batch, error_pattern=info.error_pattern, read_timeout=60)
+                batch = []
+            conn.send_config_set(
+                line.split("\n"), error_pattern=info.error_pattern, read_timeout=60
+            )
+        else:
+            batch.append(line)
+    if batch:
+        conn.send_config_set(batch, error_pattern=info.error_pattern, read_timeout=60)
+
+
+def push_work(conn: Any, job: Job) -> Outcome:
+    """Apply the remediation, save, re-read, verify; on a rejected line roll back."""
+    assert job.intended is not None
+    info = job.info
+    before = read_running(conn, info)
+    rem = remediation(info, before, job.intended)
+    if rem.empty:
+        return _diffed(job, before, rem, "in-sync")
+    try:
+        _send(conn, info, rem.lines)
+    except Exception as exc:
+        if type(exc).__name__ != "ConfigInvalidException":
+            raise
+        failed_line = _failed_line(str(exc))
+        _leave_config(conn)
+        now = read_running(conn, info)
+        back = remediation(info, now, before)
+        if back.lines:
+            _send(conn, info, back.lines)
+        restored = remediation(info, read_running(conn, info), before).empty
+        outcome = _diffed(job, before, rem, "rolled-back")
+        outcome.error = "network.error.rejected" if restored else "network.error.rollback-failed"
+        outcome.failed_line = info.masked(failed_line) if failed_line else None
+        outcome.detail = info.masked(str(exc).splitlines()[0]) if str(exc) else ""
+        return outcome
+    conn.save_config()
+    left = remediation(info, read_running(conn, info), job.intended)
+    outcome = _diffed(job, before, rem, "applied" if left.empty else "not-converged")
+    if not left.empty:
+        outcome.error = "network.error.not-converged"
+        outcome.detail = "; ".join(left.lines[:5])
+    return outcome
+
+
+def _leave_config(conn: Any) -> None:
+    try:
+        conn.exit_config_mode()
+    except Exception:  # already out of configuration mode
+        return
+
+
+def _failed_line(message: str) -> str | None:
+    found = re.search(r"at command: (.*?), matched error", message)
+    return found.group(1).strip() if found else None
+
+
+def jobs_for(
+    estate: NetworkEstate, devices: list[NetworkDevice], intended: dict[str, str] | None
+) -> tuple[dict[str, Job], dict[str, Outcome]]:
+    """Jobs for devices capdo can drive; a skipped outcome for the others."""
+    jobs: dict[str, Job] = {}
+    skipped: dict[str, Outcome] = {}
+    for device in devices:
+        info = platform_info(estate.templates_dir, device.platform)
+        if info is None:
+            skipped[device.name] = Outcome(
+                device.name, "skipped", error="network.error.no-platform", detail=device.platform
+            )
+            continue
+        text = intended.get(device.name) if intended is not None else None
+        if intended is not None and text is None:
+            skipped[device.name] = Outcome(
+                device.name, "error", error="network.error.no-intended", detail=device.name
+            )
+            continue
+        jobs[device.name] = Job(device, info, text)
+    return jobs, skipped
+
+
+def write_backups(outcomes: dict[str, Outcome], out_dir: Path, stamp: str) -> Path:
+    """``out_dir/<stamp>/<device>.cfg`` and a copy in ``out_dir/latest``; returns the run dir."""
+    run_dir = out_dir / stamp
+    latest = out_dir / "latest"
+    for folder in (run_dir, latest):
+        folder.mkdir(parents=True, exist_ok=True)
+    for name, outcome in outcomes.items():
+        if outcome.running is None:
+            continue
+        for folder in (run_dir, latest):
+            (folder / f"{name}.cfg").write_text(outcome.running, encoding="utf-8")
+    return run_dir
