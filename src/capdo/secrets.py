@@ -1,15 +1,18 @@
-"""Resolve secret references (env, file, Ansible vault) at run time; never log the values.
+"""Resolve secret references (env, file, Ansible vault) at run time; never show the values.
 
-``vault`` references name a variable in an ``ansible-vault``-encrypted YAML file given by
-$CAPDO_VAULT_FILE, opened with the password file in $CAPDO_VAULT_PASSWORD_FILE.
+- ``env``: the environment variable;
+- ``file``: the file's first line, stripped (the file lives outside the repository);
+- ``vault``: a variable of an ``ansible-vault``-encrypted YAML file named by
+  ``$CAPDO_VAULT_FILE``, opened with the password in the file named by
+  ``$CAPDO_VAULT_PASSWORD_FILE`` (decrypted in-process with Ansible's vault library).
+
+Errors name the reference, never the value.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -20,13 +23,14 @@ from capdo.inventory.model import Credential, Estate, SecretRef
 
 ENV_VAULT_FILE = "CAPDO_VAULT_FILE"
 ENV_VAULT_PASSWORD_FILE = "CAPDO_VAULT_PASSWORD_FILE"
+MASK = "********"
 
 
 class SecretError(Exception):
-    """A secret that cannot be resolved: message key and parameters (no secret values)."""
+    """A secret that cannot be resolved: a message key and parameters (no secret values)."""
 
     def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
+        super().__init__(key, params)
         self.key = key
         self.params = params
 
@@ -41,57 +45,59 @@ class Login:
         return f"Login(username={self.username!r}, password=***, enable_secret=***)"
 
 
-def resolve(ref: SecretRef) -> str:
+def resolve(ref: SecretRef, environ: Mapping[str, str] | None = None) -> str:
+    env = os.environ if environ is None else environ
     if ref.env is not None:
-        value = os.environ.get(ref.env)
+        value = env.get(ref.env)
         if not value:
             raise SecretError("secrets.error.env-missing", ref=ref.describe())
         return value
     if ref.file is not None:
-        path = Path(ref.file).expanduser()
         try:
-            return path.read_text(encoding="utf-8").strip()
-        except OSError:
+            return Path(ref.file).expanduser().read_text(encoding="utf-8").splitlines()[0].strip()
+        except (OSError, IndexError):
             raise SecretError("secrets.error.file-unreadable", ref=ref.describe()) from None
     assert ref.vault is not None
-    data = _vault_data(
-        os.environ.get(ENV_VAULT_FILE, ""), os.environ.get(ENV_VAULT_PASSWORD_FILE, "")
-    )
+    vault_file, password_file = env.get(ENV_VAULT_FILE), env.get(ENV_VAULT_PASSWORD_FILE)
+    if not vault_file or not password_file:
+        raise SecretError(
+            "secrets.error.vault-unset",
+            ref=ref.describe(),
+            file_env=ENV_VAULT_FILE,
+            password_env=ENV_VAULT_PASSWORD_FILE,
+        )
+    data = _vault_data(vault_file, password_file, _stamp(vault_file), _stamp(password_file))
     found = data.get(ref.vault)
     if found is None or found == "":
         raise SecretError("secrets.error.vault-missing", ref=ref.describe())
     return str(found)
 
 
-@cache
-def _vault_data(vault_file: str, password_file: str) -> dict[str, object]:
-    if not vault_file or not password_file:
-        raise SecretError(
-            "secrets.error.vault-unset",
-            file_env=ENV_VAULT_FILE,
-            password_env=ENV_VAULT_PASSWORD_FILE,
-        )
+def _stamp(path: str) -> int:
     try:
-        done = subprocess.run(
-            [_vault_command(), "view", "--vault-password-file", password_file, vault_file],
-            capture_output=True,
-            text=True,
-            timeout=60,
+        return Path(path).stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+@cache
+def _vault_data(
+    vault_file: str, password_file: str, _vault_mtime: int, _password_mtime: int
+) -> dict[str, object]:
+    from ansible.errors import AnsibleError  # noqa: PLC0415 (only vault users pay the import)
+    from ansible.parsing.vault import VaultLib, VaultSecret  # noqa: PLC0415
+
+    try:
+        password = Path(password_file).read_bytes().strip()
+        plain = VaultLib([("default", VaultSecret(password))]).decrypt(
+            Path(vault_file).read_bytes()
         )
-    except (OSError, subprocess.TimeoutExpired):
+        data = yaml.safe_load(plain) or {}
+    except (OSError, AnsibleError, yaml.YAMLError):
         raise SecretError("secrets.error.vault-failed", file=vault_file) from None
-    if done.returncode != 0:
+    if not isinstance(data, dict):
         raise SecretError("secrets.error.vault-failed", file=vault_file)
-    loaded = yaml.safe_load(done.stdout) or {}
-    if not isinstance(loaded, dict):
-        raise SecretError("secrets.error.vault-failed", file=vault_file)
-    return {str(k): v for k, v in loaded.items()}
-
-
-def _vault_command() -> str:
-    """ansible-vault next to this Python (a venv), else the one on PATH."""
-    beside = Path(sys.executable).parent / "ansible-vault"
-    return str(beside) if beside.is_file() else (shutil.which("ansible-vault") or "ansible-vault")
+    return {str(k): v for k, v in data.items()}
 
 
 def credential_named(estate: Estate, name: str | None) -> Credential:
@@ -107,3 +113,11 @@ def login_for(estate: Estate, name: str | None) -> Login:
         raise SecretError("secrets.error.no-password", name=name)
     enable = resolve(credential.enable_secret) if credential.enable_secret else None
     return Login(credential.username, resolve(credential.password), enable)
+
+
+def mask(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every occurrence of each (non-empty) secret replaced by ``********``."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, MASK)
+    return text

@@ -13,9 +13,9 @@ import pytest
 
 from capdo.endpoints.intended import Planner
 from capdo.endpoints.render import render_all, write_tree
-from capdo.endpoints.secrets import SecretError, mask, resolve_secret
 from capdo.endpoints.vendors import FORMATS
 from capdo.inventory.model import SecretRef
+from capdo.secrets import SecretError, mask, resolve
 
 from .conftest import LAB_ESTATE, TEST_PASSWORD, copy_estate, load
 
@@ -91,14 +91,14 @@ def test_tree_modes_and_manifest_without_secrets(tmp_path: Path, password_env: s
 def test_secret_references(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     secret_file = tmp_path / "pw"
     secret_file.write_text("from-a-file\n")
-    assert resolve_secret(SecretRef(file=str(secret_file))) == "from-a-file"
-    assert resolve_secret(SecretRef(env="X_PW"), {"X_PW": "from-env"}) == "from-env"
+    assert resolve(SecretRef(file=str(secret_file))) == "from-a-file"
+    assert resolve(SecretRef(env="X_PW"), {"X_PW": "from-env"}) == "from-env"
     with pytest.raises(SecretError) as missing:
-        resolve_secret(SecretRef(env="X_PW"), {})
-    assert missing.value.key == "endpoints.secret.env-missing"
+        resolve(SecretRef(env="X_PW"), {})
+    assert missing.value.key == "secrets.error.env-missing"
     with pytest.raises(SecretError) as unconfigured:
-        resolve_secret(SecretRef(vault="vault_vc_admin_password"), {})
-    assert unconfigured.value.key == "endpoints.secret.vault-unconfigured"
+        resolve(SecretRef(vault="vault_vc_admin_password"), {})
+    assert unconfigured.value.key == "secrets.error.vault-unset"
 
 
 def test_vault_reference_is_decrypted_with_ansible_vault(tmp_path: Path) -> None:
@@ -114,15 +114,15 @@ def test_vault_reference_is_decrypted_with_ansible_vault(tmp_path: Path) -> None
     )
     assert b"$ANSIBLE_VAULT" in vault.read_bytes()
     env = {"CAPDO_VAULT_FILE": str(vault), "CAPDO_VAULT_PASSWORD_FILE": str(vault_pw)}
-    assert resolve_secret(SecretRef(vault="vault_vc_admin_password"), env) == "from-the-vault"
+    assert resolve(SecretRef(vault="vault_vc_admin_password"), env) == "from-the-vault"
     wrong = tmp_path / "wrong"
     wrong.write_text("nope\n")
     with pytest.raises(SecretError) as bad:
-        resolve_secret(
+        resolve(
             SecretRef(vault="vault_vc_admin_password"),
             {**env, "CAPDO_VAULT_PASSWORD_FILE": str(wrong)},
         )
-    assert bad.value.key == "endpoints.secret.vault-unreadable"
+    assert bad.value.key == "secrets.error.vault-failed"
 
 
 def _capdo(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

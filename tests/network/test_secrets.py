@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from capdo.inventory.model import Credential, Estate, SecretRef
-from capdo.secrets import SecretError, _vault_command, _vault_data, login_for, resolve
+from capdo.secrets import SecretError, login_for, mask, resolve
 
 
 def test_env_and_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -27,12 +28,11 @@ def test_env_and_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert info.value.key == "secrets.error.env-missing"
 
 
-VAULT = _vault_command()
+VAULT = str(Path(sys.executable).parent / "ansible-vault")
 
 
 @pytest.mark.skipif(shutil.which(VAULT) is None, reason="ansible-vault not installed")
 def test_vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _vault_data.cache_clear()
     monkeypatch.delenv("CAPDO_VAULT_FILE", raising=False)
     with pytest.raises(SecretError) as info:
         resolve(SecretRef(vault="net_pw"))
@@ -66,4 +66,15 @@ def test_vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "from-vault" not in repr(login)
     with pytest.raises(SecretError):
         resolve(SecretRef(vault="absent"))
-    _vault_data.cache_clear()
+    wrong = tmp_path / "wrong-pass"
+    wrong.write_text("nope\n")
+    monkeypatch.setenv("CAPDO_VAULT_PASSWORD_FILE", str(wrong))
+    with pytest.raises(SecretError) as info:
+        resolve(SecretRef(vault="net_pw"))
+    assert info.value.key == "secrets.error.vault-failed"
+
+
+def test_mask_hides_every_secret() -> None:
+    assert mask("user capdo password s3cr3t enable s3cr3t", ["s3cr3t", ""]) == (
+        "user capdo password ******** enable ********"
+    )

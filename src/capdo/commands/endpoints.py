@@ -26,10 +26,10 @@ from capdo.endpoints.policy import PolicyError
 from capdo.endpoints.probe import ProbeFacts, ProbeSettings
 from capdo.endpoints.render import DEFAULT_OUT, render_all, write_tree
 from capdo.endpoints.runner import check_estate, probe_plans, select
-from capdo.endpoints.secrets import SecretError, mask
 from capdo.i18n import Lang, t
 from capdo.inventory.model import Inventory
 from capdo.inventory.validate import load_estate
+from capdo.secrets import SecretError, mask
 
 app = typer.Typer(
     name="endpoints",

@@ -11,10 +11,11 @@ from pathlib import Path
 
 from capdo.compliance.catalogue_model import ParamValue
 from capdo.endpoints.config import EndpointConfig
-from capdo.endpoints.secrets import endpoint_credential, resolve_secret
+from capdo.endpoints.secrets import endpoint_credential
 from capdo.exports.baseline import Baseline, baseline, catalogue_dir_for
 from capdo.inventory.index import EstateIndex
 from capdo.inventory.model import Endpoint, Inventory
+from capdo.secrets import resolve
 
 SYSLOG_FROM_LEVEL = 3
 """VC.06 reads "NTP configured; syslog to the SIEM (level 3)": the catalogue has no parameter
@@ -125,10 +126,10 @@ class Planner:
     def admin_password(self, endpoint: Endpoint) -> str | None:
         """The resolved admin password, or None when the credential names none.
 
-        Raises :class:`~capdo.endpoints.secrets.SecretError` when the reference cannot be
+        Raises :class:`~capdo.secrets.SecretError` when the reference cannot be
         resolved."""
         _, ref = endpoint_credential(self.inventory.estate, endpoint.credential)
-        return resolve_secret(ref) if ref is not None else None
+        return resolve(ref) if ref is not None else None
 
 
 def _sip_parts(uri: str | None) -> tuple[str, str]:

@@ -63,7 +63,7 @@ def render_plan(plan: EndpointPlan, password: str | None) -> Rendered | None:
 def render_all(planner: Planner, plans: list[EndpointPlan]) -> tuple[list[Rendered], list[str]]:
     """Rendered endpoints, and the names skipped because their vendor has no format.
 
-    Raises :class:`~capdo.endpoints.secrets.SecretError` on the first unresolved password."""
+    Raises :class:`~capdo.secrets.SecretError` on the first unresolved password."""
     rendered: list[Rendered] = []
     skipped: list[str] = []
     passwords: dict[str, str | None] = {}

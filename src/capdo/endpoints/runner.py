@@ -13,8 +13,9 @@ from capdo.endpoints.checks import CheckContext, evaluate
 from capdo.endpoints.intended import EndpointPlan, EstateError, Planner
 from capdo.endpoints.policy import load_firmware_policy
 from capdo.endpoints.probe import ProbeFacts, ProbeSettings, probe_targets, run_probes
-from capdo.endpoints.secrets import SecretError, endpoint_credential
+from capdo.endpoints.secrets import endpoint_credential
 from capdo.inventory.model import Endpoint, Inventory
+from capdo.secrets import SecretError
 
 
 def select(planner: Planner, limit: str | None) -> list[EndpointPlan]:

@@ -17,12 +17,12 @@ import threading
 from pathlib import Path
 
 from capdo.endpoints.probe import raise_fd_limit
-from capdo.endpoints.secrets import SecretError
 from capdo.i18n import Lang, t
 from capdo.inventory.validate import load_estate
 from capdo.lab.endpoints.estate import specs_for_estate, write_overlay
 from capdo.lab.endpoints.server import EndpointLab
 from capdo.lab.endpoints.spec import FAULTS, UnknownFault
+from capdo.secrets import SecretError
 
 
 def _faults(values: list[str]) -> dict[str, frozenset[str]]:
