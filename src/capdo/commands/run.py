@@ -1,0 +1,87 @@
+"""``capdo run``: the main job in one command (lab up → provision → check → … → report)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from capdo.commands._options import (
+    InventoryOption,
+    LangOption,
+    UsageError,
+    parse_lang,
+    resolve_inventory_dir,
+)
+from capdo.i18n import t
+from capdo.pipeline import STEPS, StepOutcome, lab_environment, plan, run
+
+app = typer.Typer(
+    name="run", help="Chạy toàn bộ quy trình (the whole job: provision, check, report)."
+)
+
+HTML_PATH = re.compile(r"(\S+\.html)\s*$")
+
+
+@app.callback(invoke_without_command=True)
+def run_command(
+    inventory: InventoryOption = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Run directory (default out/runs/<time>).")
+    ] = None,
+    lab: Annotated[
+        bool, typer.Option("--lab/--no-lab", help="Bring the estate's lab up first (root).")
+    ] = False,
+    skip: Annotated[
+        list[str] | None, typer.Option("--skip", help=f"Leave a step out: {', '.join(STEPS)}.")
+    ] = None,
+    lab_workdir: Annotated[
+        Path, typer.Option("--lab-workdir", help="The lab's working directory.")
+    ] = Path(".cache/lab"),
+    lang: LangOption = "vi",
+) -> None:
+    """Every step in order; a failing step is reported and the others go on."""
+    language = parse_lang(lang)
+    unknown = sorted(set(skip or []) - set(STEPS))
+    if unknown:
+        raise typer.BadParameter(f"unknown step(s): {', '.join(unknown)}")
+    try:
+        estate = resolve_inventory_dir(inventory)
+    except UsageError as error:
+        typer.echo(f"capdo: {error}", err=True)
+        raise typer.Exit(2) from None
+    out = out or Path("out") / "runs" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    skipped = list(skip or []) + ([] if lab else ["lab"])
+    steps = plan(estate, out, language, skipped, lab_workdir)
+    typer.echo(
+        t("run.start", language, estate=estate, out=out, steps=" → ".join(s.name for s in steps))
+    )
+
+    def show(outcome: StepOutcome) -> None:
+        key = "run.step.ok" if outcome.ok else "run.step.failed"
+        typer.echo(
+            t(
+                key,
+                language,
+                step=outcome.step.name,
+                code=outcome.code,
+                seconds=f"{outcome.seconds:.1f}",
+                log=outcome.log,
+            )
+        )
+
+    outcomes = run(steps, out, lab_environment(lab_workdir), show, lab_workdir)
+    report_log = next((o.log for o in outcomes if o.step.name == "report" and o.ok), None)
+    if report_log is not None:
+        for line in reversed(report_log.read_text(encoding="utf-8").splitlines()):
+            match = HTML_PATH.search(line)
+            if match:
+                typer.echo(t("run.report", language, path=Path(match.group(1)).resolve()))
+                break
+    failed = [o.step.name for o in outcomes if not o.ok]
+    if failed:
+        typer.echo(t("run.failed", language, steps=", ".join(failed)), err=True)
+        raise typer.Exit(2)

@@ -1,0 +1,89 @@
+"""Which profile scans a server at a given level, and the shared scan settings.
+
+Defaults live in ``checks/scap/profiles.yml``; an estate overrides any key in
+``<estate>/group_vars/all/capdo_scap.yml`` under ``capdo_scap:`` (``group_vars`` is where an
+estate already keeps settings the estate model does not describe, and the estate loader
+leaves it alone). ``levels`` entries override one level at a time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from capdo.scap.errors import ScapError
+
+PROFILES_FILE = "profiles.yml"
+ESTATE_OVERRIDE = Path("group_vars") / "all" / "capdo_scap.yml"
+ESTATE_KEY = "capdo_scap"
+
+Level = Annotated[int, Field(ge=1, le=5)]
+
+
+class Summary(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    requirement: str = "SRV.14"
+    min_score: float = Field(default=80.0, ge=0, le=100)
+
+
+class ScapSettings(BaseModel):
+    """Profile per level, filesystem walkers to skip, and the summary requirement."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    levels: dict[Level, Annotated[str, Field(min_length=1)]]
+    filesystem_walkers: tuple[str, ...] = ()
+    summary: Summary = Summary()
+
+    def profile_for(self, level: int) -> str:
+        try:
+            return self.levels[level]
+        except KeyError as exc:
+            raise ScapError("scap.error.no-profile-for-level", level=level) from exc
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ScapError("scap.error.config-unreadable", path=str(path), detail=str(exc)) from exc
+    except yaml.YAMLError as exc:
+        raise ScapError("scap.error.config-invalid", path=str(path), detail=str(exc)) from exc
+
+
+def load_settings(checks_scap_dir: Path, estate_dir: Path | None = None) -> ScapSettings:
+    """Defaults from ``checks/scap/profiles.yml``, then the estate's overrides."""
+    base_path = checks_scap_dir / PROFILES_FILE
+    data = _read_yaml(base_path)
+    if not isinstance(data, dict):
+        raise ScapError("scap.error.config-invalid", path=str(base_path), detail="not a mapping")
+    merged: dict[str, Any] = dict(data)
+    source = base_path
+    if estate_dir is not None and (estate_dir / ESTATE_OVERRIDE).is_file():
+        source = estate_dir / ESTATE_OVERRIDE
+        override = _read_yaml(source)
+        if not isinstance(override, dict) or not isinstance(override.get(ESTATE_KEY), dict):
+            raise ScapError(
+                "scap.error.config-invalid", path=str(source), detail=f"no {ESTATE_KEY}: mapping"
+            )
+        for key, value in override[ESTATE_KEY].items():
+            if key == "levels" and isinstance(value, dict):
+                merged["levels"] = {**merged.get("levels", {}), **value}
+            else:
+                merged[key] = value
+    try:
+        return ScapSettings.model_validate(merged)
+    except ValidationError as exc:
+        detail = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+            for e in exc.errors(include_url=False)
+        )
+        raise ScapError("scap.error.config-invalid", path=str(source), detail=detail) from exc
+
+
+def profile_idref(short: str) -> str:
+    return short if short.startswith("xccdf_") else f"xccdf_org.ssgproject.content_profile_{short}"

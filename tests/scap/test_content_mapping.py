@@ -1,0 +1,115 @@
+"""The shipped SSG content, the rule mapping and the profile settings agree with each other."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from scap_testlib import CATALOGUE, CHECKS_SCAP, LAB_ESTATE
+
+from capdo.compliance.catalogue_loader import load_catalogue
+from capdo.scap import content
+from capdo.scap.arf import datastream_profiles, datastream_rules
+from capdo.scap.errors import ScapError
+from capdo.scap.mapping import load_mapping
+from capdo.scap.profiles import load_settings
+
+
+def test_every_mapped_rule_exists_in_the_shipped_content(debian12_ds: Path) -> None:
+    rules = datastream_rules(debian12_ds)
+    mapping = load_mapping(CHECKS_SCAP / "ssg-debian-anssi.yml")
+    missing = sorted(r for r in mapping.rules if r not in rules)
+    assert not missing, f"rule ids not in {debian12_ds.name}: {missing}"
+    assert len(mapping.rules) >= 60
+
+
+@pytest.mark.parametrize("regime", ["legacy", "new"])
+def test_every_mapped_requirement_exists_in_the_catalogue(regime: str) -> None:
+    catalogue = load_catalogue(CATALOGUE / f"{regime}.yml")
+    known = {r.id for r in catalogue.requirements}
+    mapping = load_mapping(CHECKS_SCAP / "ssg-debian-anssi.yml")
+    missing = sorted(mapping.requirement_ids() - known)
+    assert not missing, f"requirement ids not in {regime}.yml: {missing}"
+    settings = load_settings(CHECKS_SCAP)
+    assert settings.summary.requirement in known
+
+
+def test_mapping_covers_the_requirement_families_of_the_issue() -> None:
+    mapping = load_mapping(CHECKS_SCAP / "ssg-debian-anssi.yml")
+    of = {rule: set(m.requirements) for rule, m in mapping.rules.items()}
+    assert {"SRV.02", "SRV.07"} <= of["sshd_disable_root_login"]
+    assert "SRV.03" in of["accounts_password_pam_minlen"]
+    assert "SRV.05" in of["accounts_passwords_pam_faillock_unlock_time"]
+    assert "SRV.15" in of["audit_rules_privileged_commands_sudo"]
+
+
+def test_profiles_and_walkers_exist_in_the_content(debian12_ds: Path) -> None:
+    settings = load_settings(CHECKS_SCAP)
+    profiles = datastream_profiles(debian12_ds)
+    assert {settings.profile_for(level) for level in range(1, 6)} <= set(profiles)
+    assert settings.profile_for(3) == "anssi_bp28_intermediary"
+    assert settings.profile_for(5) == "anssi_bp28_high"
+    rules = datastream_rules(debian12_ds)
+    assert set(settings.filesystem_walkers) <= set(rules)
+
+
+def test_estate_override_changes_one_level(tmp_path: Path) -> None:
+    override = tmp_path / "group_vars" / "all" / "capdo_scap.yml"
+    override.parent.mkdir(parents=True)
+    override.write_text(yaml.safe_dump({"capdo_scap": {"levels": {2: "anssi_bp28_intermediary"}}}))
+    settings = load_settings(CHECKS_SCAP, tmp_path)
+    assert settings.profile_for(2) == "anssi_bp28_intermediary"
+    assert settings.profile_for(1) == "anssi_bp28_minimal"
+    assert load_settings(CHECKS_SCAP, LAB_ESTATE).profile_for(2) == "anssi_bp28_minimal"
+
+
+def test_bad_estate_override_is_a_clear_error(tmp_path: Path) -> None:
+    override = tmp_path / "group_vars" / "all" / "capdo_scap.yml"
+    override.parent.mkdir(parents=True)
+    override.write_text(yaml.safe_dump({"capdo_scap": {"levels": {7: "x"}, "typo": 1}}))
+    with pytest.raises(ScapError) as info:
+        load_settings(CHECKS_SCAP, tmp_path)
+    assert info.value.key == "scap.error.config-invalid"
+    assert "typo" in info.value.message("en")
+
+
+def test_datastream_choice_and_no_match(ssg_content: Path) -> None:
+    ds = content.datastream_for({"ID": "debian", "VERSION_ID": "12"}, ssg_content)
+    assert ds.name == "ssg-debian12-ds.xml"
+    assert content.datastream_for({"ID": "debian", "VERSION_ID": "11"}, ssg_content).is_file()
+    with pytest.raises(ScapError) as info:
+        content.datastream_for({"ID": "ubuntu", "VERSION_ID": "22.04"}, ssg_content)
+    assert info.value.key == "scap.error.no-matching-content"
+    assert "ubuntu 22.04" in info.value.message("en")
+    assert "ssg-debian12-ds.xml" in info.value.message("vi")
+
+
+def test_missing_content_dir_says_how_to_fetch(tmp_path: Path) -> None:
+    with pytest.raises(ScapError) as info:
+        content.datastream_for({"ID": "debian", "VERSION_ID": "12"}, tmp_path / "none")
+    assert "capdo.scap.content fetch" in info.value.message("en")
+
+
+def test_product_candidates() -> None:
+    assert content.product_candidates("debian", "12") == ["debian12"]
+    assert content.product_candidates("ubuntu", "22.04") == ["ubuntu2204", "ubuntu22"]
+    assert "rhel9" in content.product_candidates("rocky", "9.3")
+    assert content.parse_os_release('ID=debian\nVERSION_ID="12"\n# x\n') == {
+        "ID": "debian",
+        "VERSION_ID": "12",
+    }
+
+
+def test_fetch_is_idempotent(ssg_content: Path) -> None:
+    report = content.fetch()
+    assert report.cached
+    assert report.commands == []
+    assert report.content == ssg_content
+    assert report.version.startswith("0.1.76")
+
+
+def test_private_apt_sources_never_name_etc_apt() -> None:
+    stanza = content.sources_stanza("http://deb.example.invalid/debian")
+    assert "Suites: trixie" in stanza
+    assert "Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg" in stanza

@@ -1,0 +1,72 @@
+"""Rule results → result records: statuses, several requirements, informational output."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from capdo.scap.arf import RuleResult
+from capdo.scap.mapping import MappingFile, RuleMapping, ScanContext, error_record, map_results
+from capdo.scap.tailoring import tailored_profile_id, tailoring_xml
+
+MAPPING = MappingFile(
+    content="test",
+    rules={
+        "sshd_disable_root_login": RuleMapping(requirements=("SRV.02", "SRV.07"), note="n"),
+        "accounts_tmout": RuleMapping(requirements=("SRV.08",), note="n"),
+    },
+)
+CTX = ScanContext("lab-web01", "run-1", datetime(2026, 1, 1, tzinfo=UTC), "a.arf.xml", "p")
+
+
+def _rule(rule: str, result: str) -> RuleResult:
+    return RuleResult(rule, result, "medium", f"title of {rule}")
+
+
+def test_statuses_and_one_record_per_requirement() -> None:
+    records, info = map_results([_rule("sshd_disable_root_login", "fail")], MAPPING, CTX)
+    assert [(r.requirement_id, r.status) for r in records] == [
+        ("SRV.02", "fail"),
+        ("SRV.07", "fail"),
+    ]
+    assert info == []
+    for result, status in [
+        ("pass", "pass"),
+        ("fixed", "pass"),
+        ("error", "error"),
+        ("unknown", "error"),
+        ("notapplicable", "not_applicable"),
+    ]:
+        records, _ = map_results([_rule("accounts_tmout", result)], MAPPING, CTX)
+        assert [r.status for r in records] == [status]
+
+
+def test_results_without_verdict_and_unmapped_rules_are_informational() -> None:
+    rules = [
+        _rule("accounts_tmout", "notchecked"),
+        _rule("accounts_tmout", "informational"),
+        _rule("accounts_tmout", "notselected"),
+        _rule("some_unmapped_rule", "fail"),
+    ]
+    records, info = map_results(rules, MAPPING, CTX)
+    assert records == []
+    assert [(i.rule_id, i.result, i.mapped) for i in info] == [
+        ("accounts_tmout", "notchecked", True),
+        ("accounts_tmout", "informational", True),
+        ("some_unmapped_rule", "fail", False),
+    ]
+    assert info[2].to_dict()["title"] == "title of some_unmapped_rule"
+
+
+def test_error_record() -> None:
+    record = error_record("SRV.14", CTX, "cannot reach")
+    assert record.status == "error"
+    assert record.evidence.detail == "cannot reach"
+    assert record.checker == "capdo.scap"
+
+
+def test_tailoring_unselects_the_skipped_rules() -> None:
+    text = tailoring_xml("anssi_bp28_minimal", ["b_rule", "a_rule"], datastream="ds.xml")
+    assert tailored_profile_id("anssi_bp28_minimal") in text
+    assert 'extends="xccdf_org.ssgproject.content_profile_anssi_bp28_minimal"' in text
+    assert text.index("content_rule_a_rule") < text.index("content_rule_b_rule")
+    assert text.count('selected="false"') == 2
