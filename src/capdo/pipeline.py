@@ -49,7 +49,12 @@ class StepOutcome:
 
 
 def plan(
-    estate: Path, out: Path, lang: str, skip: Sequence[str] = (), lab_workdir: Path | None = None
+    estate: Path,
+    out: Path,
+    lang: str,
+    skip: Sequence[str] = (),
+    lab_workdir: Path | None = None,
+    install_scanner: bool = False,
 ) -> list[Step]:
     """The steps for ``estate``, writing under ``out`` (``skip`` leaves steps out)."""
     est = str(estate)
@@ -63,7 +68,12 @@ def plan(
             ("check", "-i", est, "-o", str(results / "server.jsonl")),
             results / "server.jsonl",
         ),
-        Step("scan", ("scan", "-i", est, "-o", str(out / "scap")), out / "scap" / "results.jsonl"),
+        Step(
+            "scan",
+            ("scan", "-i", est, "-o", str(out / "scap"))
+            + (("--install-scanner",) if install_scanner else ()),
+            out / "scap" / "results.jsonl",
+        ),
         Step("network-push", ("network", "push", "-i", est, "--commit")),
         Step(
             "network-audit",

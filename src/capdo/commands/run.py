@@ -41,6 +41,10 @@ def run_command(
     lab_workdir: Annotated[
         Path, typer.Option("--lab-workdir", help="The lab's working directory.")
     ] = Path(".cache/lab"),
+    install_scanner: Annotated[
+        bool,
+        typer.Option("--install-scanner", help="Let the scan install openscap-scanner on hosts."),
+    ] = False,
     lang: LangOption = "vi",
 ) -> None:
     """Every step in order; a failing step is reported and the others go on."""
@@ -55,7 +59,7 @@ def run_command(
         raise typer.Exit(2) from None
     out = out or Path("out") / "runs" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     skipped = list(skip or []) + ([] if lab else ["lab"])
-    steps = plan(estate, out, language, skipped, lab_workdir)
+    steps = plan(estate, out, language, skipped, lab_workdir, install_scanner)
     typer.echo(
         t("run.start", language, estate=estate, out=out, steps=" → ".join(s.name for s in steps))
     )
