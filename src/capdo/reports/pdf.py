@@ -1,0 +1,35 @@
+"""The PDF report: WeasyPrint renders the print variant of the HTML report.
+
+Fonts come from the system (fontconfig): the stylesheet asks for Noto Sans, then DejaVu
+Sans, both of which cover Vietnamese. Nothing is fetched: the HTML has no external URL and
+the URL fetcher refuses every request.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from capdo.i18n import Lang
+from capdo.reports.data import ReportData
+from capdo.reports.html import render_html
+
+
+class PdfError(Exception):
+    """WeasyPrint (or its system libraries) could not make the PDF."""
+
+
+def _no_fetch(url: str, *_: object, **__: object) -> dict[str, object]:
+    raise ValueError(f"external resource refused: {url}")
+
+
+def write_pdf(report: ReportData, lang: Lang, path: Path, templates: Path | None = None) -> Path:
+    try:
+        from weasyprint import HTML  # noqa: PLC0415 - heavy import, only when a PDF is asked for
+    except (ImportError, OSError) as exc:
+        raise PdfError(str(exc)) from exc
+    html = render_html(report, lang, templates, print_mode=True)
+    try:
+        HTML(string=html, url_fetcher=_no_fetch).write_pdf(path)
+    except (OSError, ValueError) as exc:
+        raise PdfError(str(exc)) from exc
+    return path
