@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Set up capdo on a fresh Debian 12 machine (as root) and run the main job on the embedded
-# estates: validate and summarise the reference province, then the lab estate.
-#   bash bootstrap.sh            # install + demo
-#   CAPDO_SKIP_DEMO=1 bash bootstrap.sh   # install only (used by test.sh and CI)
+# Set up capdo on a fresh Debian 12 machine (as root) and run the main job on the embedded lab:
+# validate the reference province, bring the lab estate up (real Debian hosts, emulated network
+# devices and video-conference endpoints), provision, check, scan, push and audit the network,
+# probe the endpoints, evaluate and report; the last line is the path of the HTML report.
+#   bash bootstrap.sh                      # install + main job
+#   CAPDO_SKIP_DEMO=1 bash bootstrap.sh    # install only (used by test.sh and CI)
 set -euo pipefail
 cd "$(dirname "$0")"
 
 APT_PACKAGES=(
   python3 python3-venv python3-dev gcc git
-  openssh-client openssh-server iproute2 procps
-  debootstrap socat zstd sip-tester
+  openssh-client iproute2 procps
+  debootstrap socat zstd                      # lab hosts
+  openscap-scanner openscap-utils             # OpenSCAP scans
+  sip-tester                                  # an independent SIP peer for the endpoint tests
+  chromium poppler-utils                      # report tests: headless browser, PDF to PNG/text
+  fonts-noto-core fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0   # PDF with Vietnamese
 )
 
 need_apt=()
@@ -35,20 +41,21 @@ if [[ ! -f $stamp || constraints.txt -nt $stamp || pyproject.toml -nt $stamp ]];
   touch "$stamp"
 fi
 
+# SCAP Security Guide content for Debian 12 (from Debian trixie, through a private apt state).
+.venv/bin/python -m capdo.scap.content fetch >/dev/null
+
 if [[ -n ${CAPDO_SKIP_DEMO:-} ]]; then
   exit 0
 fi
 
 export PATH="$PWD/.venv/bin:$PATH"
 echo
-echo "== capdo inventory validate (inventories/phutho) =="
+echo "== capdo inventory validate -i inventories/phutho =="
 capdo inventory validate -i inventories/phutho
 echo
-echo "== capdo inventory show (inventories/phutho) =="
-capdo inventory show -i inventories/phutho
+echo "== capdo inventory show -i inventories/lab =="
+capdo inventory show -i inventories/lab
 echo
-echo "== ansible-inventory --graph level_3 (inventories/lab) =="
-ansible-inventory -i inventories/lab --graph level_3
-echo
-echo "== capdo inventory validate (inventories/lab) =="
-capdo inventory validate -i inventories/lab
+echo "== capdo run --lab -i inventories/lab (lab up, provision, check, scan, network, endpoints, report) =="
+echo "(the lab stays up afterwards: 'source .venv/bin/activate; capdo lab status'; 'capdo lab down' ends it)"
+capdo run --lab -i inventories/lab --install-scanner --out out/demo
