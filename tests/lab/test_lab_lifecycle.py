@@ -122,7 +122,7 @@ def test_up_cleans_stale_leftovers_of_the_same_lab(
 def test_systemd_host_boots_real_systemd(
     tmp_path: Path, lab_ssh: SshRunner, lab_leftovers: LeftoverFinder
 ) -> None:
-    lab = start_lab(_lab_id("s"), tmp_path / "s", [("sd1", True), ("plain1", False)])
+    lab = start_lab(_lab_id("n"), tmp_path / "n", [("sd1", True), ("plain1", False)])
     try:
         done = lab_ssh(lab, "sd1", "systemctl is-system-running --wait; systemd-detect-virt")
         assert done.stdout.split()[:2] in (

@@ -104,7 +104,7 @@ def server_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerLab]:
     become_subreaper()
     workdir = tmp_path_factory.mktemp("capdo-srv") / "lab"
     specs = [LabHostSpec(n, IPv4Interface(f"{a}/24"), False) for n, a in HOSTS.items()]
-    lab = Lab(f"s{os.getpid()}"[:8], workdir, specs)
+    lab = Lab(f"v{os.getpid()}"[:8], workdir, specs)  # v: unlike every other test lab id
     try:
         lab.up()
     except LabError as exc:
