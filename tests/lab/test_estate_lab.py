@@ -123,3 +123,8 @@ def test_down_stops_the_emulators(tmp_path: Path) -> None:
     for pid in pids:
         cmdline = Path(f"/proc/{pid}/cmdline")
         assert not cmdline.exists() or b"capdo.lab" not in cmdline.read_bytes()
+    # `up` without -i brings the recorded estate's lab back, emulators included
+    again = capdo("lab", "up", "--workdir", str(workdir))
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "lab-core01" in (workdir / "connections.yml").read_text()
+    assert capdo("lab", "down", "--workdir", str(workdir)).returncode == 0

@@ -13,7 +13,7 @@ from capdo.commands._options import FormatOption, LangOption, OutputFormat, pars
 from capdo.i18n import Lang, t
 from capdo.inventory.validate import load_estate
 from capdo.lab import Lab, LabError, LabHostSpec, LabStatus, lab_id_for
-from capdo.lab.estate_lab import ENV_FILE, EstateLab, stop_emulators
+from capdo.lab.estate_lab import ENV_FILE, EstateLab, recorded_estate, stop_emulators
 
 ENV_LAB_DIR = "CAPDO_LAB_DIR"
 
@@ -66,10 +66,13 @@ def _workdir(option: Path | None) -> Path:
 
 
 def _estate_lab(inventory: Path | None, directory: Path, lab_id: str | None) -> EstateLab | None:
-    """The estate's lab, when an estate is named (or inventories/lab is here)."""
+    """The estate's lab: the one named, else the one recorded in the workdir, else
+    inventories/lab when nothing at all is recorded there (a plain --host lab stays plain)."""
+    if inventory is None:
+        inventory = recorded_estate(directory)
     if inventory is None:
         default = Path.cwd() / "inventories" / "lab"
-        if not (default / "estate.yml").is_file():
+        if Lab.open(directory).hosts or not (default / "estate.yml").is_file():
             return None
         inventory = default
     result = load_estate(inventory)

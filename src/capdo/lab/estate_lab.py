@@ -108,6 +108,15 @@ def _alive(emulator: Emulator) -> bool:
     return emulator.module.encode() in cmdline
 
 
+def recorded_estate(workdir: Path) -> Path | None:
+    """The estate whose lab was brought up in ``workdir``, if one was."""
+    record = workdir / EMULATORS_FILE
+    if not record.is_file():
+        return None
+    estate = json.loads(record.read_text(encoding="utf-8")).get("estate")
+    return Path(estate) if estate else None
+
+
 def stop_emulators(workdir: Path) -> None:
     """End the estate's emulators (by PID, checked against their command line) and remove the
     connections overlay that pointed at them."""
@@ -130,7 +139,10 @@ def stop_emulators(workdir: Path) -> None:
     overlay = data.get("overlay")
     if overlay:
         Path(overlay).unlink(missing_ok=True)
-    record.unlink()
+    if data.get("estate"):  # keep which estate this lab is for, so that `up` brings it back
+        record.write_text(json.dumps({"estate": data["estate"]}), encoding="utf-8")
+    else:
+        record.unlink()
 
 
 class EstateLab:
@@ -187,7 +199,11 @@ class EstateLab:
             else:
                 self._write_overlay(entries)
         finally:
-            record = {"emulators": [e.__dict__ for e in emulators], "overlay": str(self.overlay)}
+            record = {
+                "emulators": [e.__dict__ for e in emulators],
+                "overlay": str(self.overlay),
+                "estate": str(self.root.resolve()),
+            }
             (self.workdir / EMULATORS_FILE).write_text(json.dumps(record), encoding="utf-8")
         return status
 
