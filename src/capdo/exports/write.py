@@ -11,6 +11,7 @@ import yaml
 from capdo.exports.ansible import build_view, static_inventory
 from capdo.exports.nornir import simple_inventory
 from capdo.exports.pyinfra import pyinfra_module
+from capdo.gcpause import paused_gc
 from capdo.inventory.index import EstateIndex
 from capdo.inventory.model import Inventory
 
@@ -48,6 +49,17 @@ def model_json(inventory: Inventory) -> dict[str, Any]:
 def export(inventory: Inventory, root: Path, fmt: ExportFormat, out: Path) -> list[Path]:
     """Write the export into ``out`` (created) and return the files written."""
     out.mkdir(parents=True, exist_ok=True)
+    with paused_gc():
+        files = _render(inventory, root, fmt)
+    written = []
+    for name, text in files.items():
+        path = out / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _render(inventory: Inventory, root: Path, fmt: ExportFormat) -> dict[str, str]:
     files: dict[str, str] = {}
     if fmt == "ansible":
         files["hosts.yml"] = _yaml(static_inventory(build_view(inventory, root)))
@@ -58,9 +70,4 @@ def export(inventory: Inventory, root: Path, fmt: ExportFormat, out: Path) -> li
         files["inventory.py"] = pyinfra_module(inventory, root)
     else:
         files["estate.json"] = json.dumps(model_json(inventory), ensure_ascii=False, indent=1)
-    written = []
-    for name, text in files.items():
-        path = out / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
+    return files

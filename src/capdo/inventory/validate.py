@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from ipaddress import IPv4Address, IPv4Network
 from pathlib import Path
 
+from capdo.gcpause import paused_gc
 from capdo.inventory.findings import Finding, Origin, sort_findings
 from capdo.inventory.index import EstateIndex, targets_by_kind
 from capdo.inventory.levels import minimum_level
@@ -401,4 +402,5 @@ def validate(result: LoadResult) -> LoadResult:
 
 def load_estate(root: Path) -> LoadResult:
     """Load, schema-check and cross-check an estate directory. Never raises on bad input."""
-    return validate(load_directory(root))
+    with paused_gc():
+        return validate(load_directory(root))
