@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from capdo.i18n import DEFAULT_LANG, Lang
+from capdo.inventory.model import Inventory
 
 
 class OutputFormat(enum.StrEnum):
@@ -83,6 +84,31 @@ def resolve_inventory_dir(option: Path | None) -> Path:
     return path
 
 
+def estate_dir_or_exit(option: Path | None) -> Path:
+    """The estate directory, or exit 2 with the usage error on stderr."""
+    try:
+        return resolve_inventory_dir(option)
+    except UsageError as error:
+        typer.echo(f"capdo: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
+def valid_estate_or_exit(
+    option: Path | None, lang: Lang, invalid_code: int = 2
+) -> tuple[Path, Inventory]:
+    """The estate directory and its model, or exit: 2 for a usage error, ``invalid_code`` when
+    the estate has errors (pointing at ``capdo inventory validate``)."""
+    from capdo.i18n import t  # noqa: PLC0415
+    from capdo.inventory.validate import load_estate  # noqa: PLC0415
+
+    root = estate_dir_or_exit(option)
+    result = load_estate(root)
+    if result.inventory is None or not result.ok:
+        typer.echo(f"capdo: {t('inventory.error.invalid', lang)}", err=True)
+        raise typer.Exit(invalid_code)
+    return root, result.inventory
+
+
 __all__ = [
     "DEFAULT_LANG",
     "ENV_INVENTORY",
@@ -91,6 +117,8 @@ __all__ = [
     "LangOption",
     "OutputFormat",
     "UsageError",
+    "estate_dir_or_exit",
     "parse_lang",
     "resolve_inventory_dir",
+    "valid_estate_or_exit",
 ]

@@ -21,9 +21,8 @@ from capdo.commands._options import (
     InventoryOption,
     LangOption,
     OutputFormat,
-    UsageError,
     parse_lang,
-    resolve_inventory_dir,
+    valid_estate_or_exit,
 )
 from capdo.compliance.catalogue_loader import (
     REGIMES,
@@ -187,16 +186,9 @@ def _system_scope(system: str, inventory: Path | None, lang: Lang) -> SystemRef:
     """The system as the evaluation sees it (level, members, traits), from the estate."""
     from capdo.exports.compliance_view import compliance_systems  # noqa: PLC0415
     from capdo.inventory.index import EstateIndex  # noqa: PLC0415
-    from capdo.inventory.validate import load_estate  # noqa: PLC0415
 
-    try:
-        root = resolve_inventory_dir(inventory)
-    except UsageError as error:
-        _fail(f"capdo: {error}")
-    loaded = load_estate(root)
-    if loaded.inventory is None or not loaded.ok:
-        _fail(f"capdo: {t('inventory.error.invalid', lang)}")
-    for ref in compliance_systems(EstateIndex(loaded.inventory)):
+    _, estate = valid_estate_or_exit(inventory, lang)
+    for ref in compliance_systems(EstateIndex(estate)):
         if ref.id == system:
             return ref
     _fail(t("compliance.error.unknown-system", lang, system=system))

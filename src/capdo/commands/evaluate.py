@@ -15,14 +15,12 @@ from capdo.commands._options import (
     InventoryOption,
     LangOption,
     OutputFormat,
-    UsageError,
     parse_lang,
-    resolve_inventory_dir,
+    valid_estate_or_exit,
 )
 from capdo.compliance.render import print_evaluation
 from capdo.compliance.results import write_results_jsonl
 from capdo.i18n import t
-from capdo.inventory.validate import load_estate
 
 app = typer.Typer(name="evaluate", help="Đánh giá tuân thủ theo cấp độ (evaluate compliance).")
 
@@ -49,17 +47,9 @@ def evaluate_command(
     language = parse_lang(lang)
     if fail_on not in FAIL_ON:
         raise typer.BadParameter(f"--fail-on must be one of {', '.join(FAIL_ON)}")
+    root, estate = valid_estate_or_exit(inventory, language)
     try:
-        root = resolve_inventory_dir(inventory)
-    except UsageError as error:
-        typer.echo(f"capdo: {error}", err=True)
-        raise typer.Exit(2) from None
-    loaded = load_estate(root)
-    if loaded.inventory is None or not loaded.ok:
-        typer.echo(f"capdo: {t('inventory.error.invalid', language)}", err=True)
-        raise typer.Exit(2)
-    try:
-        run = assess(root, loaded.inventory, list(results or []))
+        run = assess(root, estate, list(results or []))
     except AssessmentError as error:
         typer.echo(f"capdo: {error}", err=True)
         for problem in error.problems:

@@ -17,14 +17,14 @@ from capdo.commands._options import (
     InventoryOption,
     LangOption,
     OutputFormat,
-    UsageError,
+    estate_dir_or_exit,
     parse_lang,
-    resolve_inventory_dir,
+    valid_estate_or_exit,
 )
 from capdo.exports.write import ExportFormat, export, model_json
 from capdo.i18n import Lang, t
 from capdo.inventory.index import EstateIndex
-from capdo.inventory.loader import COLLECTIONS, LoadResult
+from capdo.inventory.loader import COLLECTIONS
 from capdo.inventory.model import Inventory
 from capdo.inventory.validate import load_estate
 
@@ -35,27 +35,11 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS = 0, 1
 
 
 def _console() -> Console:
     return Console(highlight=False, soft_wrap=True)
-
-
-def _load(inventory: Path | None) -> tuple[Path, LoadResult]:
-    try:
-        root = resolve_inventory_dir(inventory)
-    except UsageError as error:
-        typer.echo(f"capdo: {error}", err=True)
-        raise typer.Exit(EXIT_ERROR) from None
-    return root, load_estate(root)
-
-
-def _require_valid(result: LoadResult, lang: Lang) -> Inventory:
-    if result.inventory is None or not result.ok:
-        typer.echo(f"capdo: {t('inventory.error.invalid', lang)}", err=True)
-        raise typer.Exit(EXIT_FINDINGS)
-    return result.inventory
 
 
 def _object_count(inventory: Inventory | None) -> int:
@@ -72,7 +56,8 @@ def validate(
 ) -> None:
     """Kiểm tra kho dữ liệu (validate the estate): every finding with file:line:column."""
     language = parse_lang(lang)
-    root, result = _load(inventory)
+    root = estate_dir_or_exit(inventory)
+    result = load_estate(root)
     errors = sum(1 for f in result.findings if f.severity == "error")
     warnings = len(result.findings) - errors
     if output is OutputFormat.json:
@@ -121,8 +106,7 @@ def show(
 ) -> None:
     """Tóm tắt hạ tầng (summary): counts per kind, systems with owner, level and members."""
     language = parse_lang(lang)
-    _, result = _load(inventory)
-    inv = _require_valid(result, language)
+    _, inv = valid_estate_or_exit(inventory, language, EXIT_FINDINGS)
     index = EstateIndex(inv)
     if output is OutputFormat.json:
         payload = {
@@ -194,8 +178,7 @@ def graph(
     language = parse_lang(lang)
     if output not in ("text", "json", "dot"):
         raise typer.BadParameter("--format must be text, json or dot")
-    _, result = _load(inventory)
-    inv = _require_valid(result, language)
+    _, inv = valid_estate_or_exit(inventory, language, EXIT_FINDINGS)
     index = EstateIndex(inv)
     per_site = Counter(t_.obj.site for t_ in index.targets())
     edges = []
@@ -268,8 +251,7 @@ def export_command(
     language = parse_lang(lang)
     if output not in ("ansible", "nornir", "pyinfra", "json"):
         raise typer.BadParameter("--format must be ansible, nornir, pyinfra or json")
-    root, result = _load(inventory)
-    inv = _require_valid(result, language)
+    root, inv = valid_estate_or_exit(inventory, language, EXIT_FINDINGS)
     fmt: ExportFormat = output  # type: ignore[assignment]
     files = export(inv, root, fmt, out)
     typer.echo(t("inventory.export.written", language, count=len(files), path=out))
