@@ -4,6 +4,7 @@ reference province is exactly what its generator writes."""
 from __future__ import annotations
 
 import filecmp
+import importlib.util
 import subprocess
 import sys
 from collections import Counter
@@ -11,18 +12,16 @@ from pathlib import Path
 
 import pytest
 
-import importlib.util
-
 from capdo.inventory.index import EstateIndex
 from capdo.inventory.model import Inventory
 from capdo.inventory.validate import load_estate
 from tests.conftest import LAB_ESTATE, PHUTHO_ESTATE, REPO
 
-
 _spec = importlib.util.spec_from_file_location(
     "generate_estate", REPO / "inventories" / "generate_estate.py"
 )
-assert _spec is not None and _spec.loader is not None
+assert _spec is not None
+assert _spec.loader is not None
 _generator = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_generator)
 GENERATED_KINDS: tuple[str, ...] = _generator.GENERATED_KINDS
