@@ -36,6 +36,8 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_FINDINGS = 0, 1
+AGENCY_ROWS = 10
+"""Up to this many single-agency systems are listed one by one in ``show``."""
 
 
 def _console() -> Console:
@@ -149,8 +151,11 @@ def show(
     systems = Table(show_header=True)
     for key in ("system", "owner", "level", "decision", "targets"):
         systems.add_column(t(f"inventory.col.{key}", language))
-    shared = [s for s in inv.systems if s.scope != "agency"]
-    for s in sorted(shared, key=lambda s: (-s.level.level, s.id)):
+    # Many single-agency systems (every commune's LAN) are summed up per level; a few are listed.
+    agency_systems = [s for s in inv.systems if s.scope == "agency"]
+    summed = agency_systems if len(agency_systems) > AGENCY_ROWS else []
+    listed = [s for s in inv.systems if s not in summed]
+    for s in sorted(listed, key=lambda s: (-s.level.level, s.id)):
         decision = s.level.decision or t("inventory.proposed", language)
         systems.add_row(
             f"{s.name.get(language)} ({s.id})",
@@ -159,8 +164,7 @@ def show(
             decision,
             str(len(index.members_of.get(s.id, ()))),
         )
-    agency = Counter(s.level.level for s in inv.systems if s.scope == "agency")
-    for level, count in sorted(agency.items()):
+    for level, count in sorted(Counter(s.level.level for s in summed).items()):
         label = t("inventory.show.agency-systems", language, count=count)
         systems.add_row(label, "", str(level), "", str(count))
     console.print(systems)
