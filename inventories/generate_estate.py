@@ -163,12 +163,14 @@ class Province:
         z["prefixes"] = [prefix]
         self.kinds["zones"].append(z)
 
-    def datacentre(self) -> None:
-        site, b = self.id("pdc"), self.o
+    def central_site(
+        self, site: str, b: int, zones: list[tuple[str, str, int, int, dict[str, str] | None]]
+    ) -> None:
+        """Zones, one VLAN per zone (id 100 + third octet) and the LAN plan of a data centre."""
         vlans = []
-        for suffix, kind, third, length, vi, en in DC_ZONES:
+        for suffix, kind, third, length, name in zones:
             prefix = f"10.{b}.{third}.0/{length}"
-            self.zone(f"{site}-{suffix}", site, kind, prefix, {"vi": vi, "en": en})
+            self.zone(f"{site}-{suffix}", site, kind, prefix, name)
             vlans.append(
                 {
                     "id": 100 + third,
@@ -179,21 +181,11 @@ class Province:
                 }
             )
         self.kinds["lan"].append({"site": site, "vlans": vlans})
-        devices = [  # name, platform, role, model, group
-            ("core-01", "cisco_ios", "core", "Catalyst 9500", "core"),
-            ("core-02", "cisco_ios", "core", "Catalyst 9500", "core"),
-            ("fw-01", "fortinet", "firewall", "FortiGate 600F", "fw"),
-            ("fw-02", "fortinet", "firewall", "FortiGate 600F", "fw"),
-            ("wan-01", "huawei_vrp", "wan-router", "NetEngine AR6280", "wan"),
-            ("wan-02", "huawei_vrp", "wan-router", "NetEngine AR6280", "wan"),
-            ("inet-01", "cisco_ios", "internet-router", "ISR 4451", "inet"),
-            ("inet-02", "cisco_ios", "internet-router", "ISR 4451", "inet"),
-        ]
-        devices += [
-            (f"dist-0{i}", "cisco_ios", "distribution", "Catalyst 9300", "dist")
-            for i in (1, 2, 3, 4)
-        ]
-        devices += [(f"acc-0{i}", "huawei_vrp", "access", "S5735", None) for i in range(1, 9)]
+
+    def central_devices(
+        self, site: str, b: int, devices: list[tuple[str, str, str, str, str | None]]
+    ) -> None:
+        """Devices managed from the site's management /24 (.10 upwards)."""
         for n, (name, platform, role, model, group) in enumerate(devices):
             systems = ["wan-tinh"] if role == "wan-router" else ["ttdl"]
             self.device(
@@ -208,43 +200,44 @@ class Province:
                 [self.id(s) for s in systems],
             )
 
+    def datacentre(self) -> None:
+        site, b = self.id("pdc"), self.o
+        self.central_site(
+            site, b, [(sx, k, t, n, {"vi": vi, "en": en}) for sx, k, t, n, vi, en in DC_ZONES]
+        )
+        devices: list[
+            tuple[str, str, str, str, str | None]
+        ] = [  # name, platform, role, model, group
+            ("core-01", "cisco_ios", "core", "Catalyst 9500", "core"),
+            ("core-02", "cisco_ios", "core", "Catalyst 9500", "core"),
+            ("fw-01", "fortinet", "firewall", "FortiGate 600F", "fw"),
+            ("fw-02", "fortinet", "firewall", "FortiGate 600F", "fw"),
+            ("wan-01", "huawei_vrp", "wan-router", "NetEngine AR6280", "wan"),
+            ("wan-02", "huawei_vrp", "wan-router", "NetEngine AR6280", "wan"),
+            ("inet-01", "cisco_ios", "internet-router", "ISR 4451", "inet"),
+            ("inet-02", "cisco_ios", "internet-router", "ISR 4451", "inet"),
+        ]
+        devices += [
+            (f"dist-0{i}", "cisco_ios", "distribution", "Catalyst 9300", "dist")
+            for i in (1, 2, 3, 4)
+        ]
+        devices += [(f"acc-0{i}", "huawei_vrp", "access", "S5735", None) for i in range(1, 9)]
+        self.central_devices(site, b, devices)
+
     def dr_site(self) -> None:
         site, b = self.id("drc"), self.o + 1
-        vlans = []
-        for suffix, kind, third, length in DR_ZONES:
-            prefix = f"10.{b}.{third}.0/{length}"
-            self.zone(f"{site}-{suffix}", site, kind, prefix)
-            vlans.append(
-                {
-                    "id": 100 + third,
-                    "name": suffix,
-                    "zone": f"{site}-{suffix}",
-                    "prefix": prefix,
-                    "gateway": f"10.{b}.{third}.1",
-                }
-            )
-        self.kinds["lan"].append({"site": site, "vlans": vlans})
-        for n, (name, platform, role, model) in enumerate(
+        self.central_site(site, b, [(sx, k, t, n, None) for sx, k, t, n in DR_ZONES])
+        self.central_devices(
+            site,
+            b,
             [
-                ("core-01", "cisco_ios", "core", "Catalyst 9300"),
-                ("fw-01", "fortinet", "firewall", "FortiGate 200F"),
-                ("wan-01", "huawei_vrp", "wan-router", "NetEngine AR6140"),
-                ("acc-01", "huawei_vrp", "access", "S5735"),
-                ("acc-02", "huawei_vrp", "access", "S5735"),
-            ]
-        ):
-            systems = ["wan-tinh"] if role == "wan-router" else ["ttdl"]
-            self.device(
-                f"{site}-{name}",
-                platform,
-                role,
-                site,
-                f"{site}-mgmt",
-                f"10.{b}.0.{10 + n}",
-                model,
-                None,
-                [self.id(s) for s in systems],
-            )
+                ("core-01", "cisco_ios", "core", "Catalyst 9300", None),
+                ("fw-01", "fortinet", "firewall", "FortiGate 200F", None),
+                ("wan-01", "huawei_vrp", "wan-router", "NetEngine AR6140", None),
+                ("acc-01", "huawei_vrp", "access", "S5735", None),
+                ("acc-02", "huawei_vrp", "access", "S5735", None),
+            ],
+        )
         for role in ("primary", "backup"):
             self.wan_link(
                 f"{site}-wan-01",
