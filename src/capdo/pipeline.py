@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from capdo.lab.estate_lab import read_lab_env
+
 STEPS = (
     "lab",
     "provision",
@@ -114,13 +116,7 @@ def plan(
 
 def lab_environment(workdir: Path) -> dict[str, str]:
     """The lab's generated passwords (``lab.env``), so that later steps can log in."""
-    env_file = workdir / "lab.env"
-    if not env_file.is_file():
-        return {}
-    pairs = (
-        line.removeprefix("export ").split("=", 1) for line in env_file.read_text().splitlines()
-    )
-    return dict(pair for pair in pairs if len(pair) == 2)
+    return read_lab_env(workdir)
 
 
 def run(

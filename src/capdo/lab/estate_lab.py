@@ -55,16 +55,25 @@ def server_specs(inventory: Inventory) -> list[LabHostSpec]:
     ]
 
 
+def read_lab_env(workdir: Path) -> dict[str, str]:
+    """The variables kept in the lab's ``lab.env`` (``export NAME=value`` lines)."""
+    env_file = workdir / ENV_FILE
+    if not env_file.is_file():
+        return {}
+    found: dict[str, str] = {}
+    for line in env_file.read_text(encoding="utf-8").splitlines():
+        name, sep, value = line.removeprefix("export ").partition("=")
+        if sep:
+            found[name] = value
+    return found
+
+
 def lab_passwords(workdir: Path) -> dict[str, str]:
     """The lab's device and endpoint passwords: from the environment, else generated once per
     lab and kept in ``lab.env`` (mode 0600, never printed)."""
     env_file = workdir / ENV_FILE
-    known: dict[str, str] = {}
-    if env_file.is_file():
-        for line in env_file.read_text(encoding="utf-8").splitlines():
-            name, _, value = line.removeprefix("export ").partition("=")
-            if name in PASSWORD_VARIABLES:
-                known[name] = value
+    recorded = read_lab_env(workdir)
+    known = {name: recorded[name] for name in PASSWORD_VARIABLES if name in recorded}
     for name in PASSWORD_VARIABLES:
         known[name] = os.environ.get(name) or known.get(name) or secrets.token_urlsafe(18)
     workdir.mkdir(parents=True, exist_ok=True)
