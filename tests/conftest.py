@@ -1,8 +1,21 @@
-"""Shared fixtures: repository paths and a scratch copy of the lab estate."""
+"""Shared fixtures and the suite's hermetic rules.
+
+Hermetic: the suite gives the same result whether or not a user's lab is up. No test reads the
+connections overlay a user's ``capdo lab up`` left in the repository (``.cache/lab``): every
+test process starts with $CAPDO_CONNECTIONS pointing at an overlay that does not exist, and a
+test that brings up its own lab points it (or its estate copy) at that lab. Labs made by tests
+use /24s of 198.18.0.0/15 that no interface of the machine holds.
+
+No silent holes: a skipped test fails the run unless its node id is on the allow list
+``tests/skip-allowlist.txt`` (empty by default; each entry needs a reason).
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
+from ipaddress import IPv4Network
 from pathlib import Path
 
 import pytest
@@ -10,6 +23,67 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 LAB_ESTATE = REPO / "inventories" / "lab"
 PHUTHO_ESTATE = REPO / "inventories" / "phutho"
+SKIP_ALLOWLIST = Path(__file__).resolve().parent / "skip-allowlist.txt"
+ENV_ALLOWLIST = "CAPDO_SKIP_ALLOWLIST"  # another allow list file (the hook's own tests use it)
+ENV_OVERLAY = "CAPDO_CONNECTIONS"
+# The /24s that the lab estate itself uses (its sites' zones and links): a relocated copy must
+# not move onto one of them.
+_LAB_ESTATE_PREFIXES = frozenset({"198.18.0", "198.18.1", "198.18.2", "198.18.255"})
+_NO_OVERLAY = Path(tempfile.gettempdir()) / f"capdo-tests-{os.getpid()}-no-overlay.yml"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ[ENV_OVERLAY] = str(_NO_OVERLAY)
+    # A user's sourced lab.env must not leak into the tests either.
+    for name in [n for n in os.environ if n.startswith("CAPDO_LAB_") and n != "CAPDO_LAB_HOSTS"]:
+        del os.environ[name]
+
+
+_SKIPPED = pytest.StashKey[list[tuple[str, str]]]()
+_skips: list[tuple[str, str]] = []
+
+
+def _allowed_skips() -> set[str]:
+    path = Path(os.environ.get(ENV_ALLOWLIST) or SKIP_ALLOWLIST)
+    if not path.is_file():
+        return set()
+    allowed = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        node, _, reason = line.partition("#")
+        if node.strip():
+            if not reason.strip():
+                raise pytest.UsageError(f"{path.name}: {node.strip()} has no reason")
+            allowed.add(node.strip())
+    return allowed
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and not hasattr(report, "wasxfail"):
+        reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
+        _skips.append((report.nodeid, reason))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    allowed = _allowed_skips()
+    holes = [(node, why) for node, why in _skips if node not in allowed]
+    if holes and exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    session.config.stash[_SKIPPED] = holes
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    holes = terminalreporter.config.stash.get(_SKIPPED, [])
+    if holes:
+        terminalreporter.section("skipped tests are failures (tests/skip-allowlist.txt)")
+        for node, why in holes:
+            terminalreporter.write_line(f"SKIPPED {node}: {why}")
+
+
+def lab_copy_env(**extra: str) -> dict[str, str]:
+    """The environment for a subprocess that must read its estate copy's own overlay."""
+    env = {k: v for k, v in os.environ.items() if k != ENV_OVERLAY}
+    env.update(extra)
+    return env
 
 
 @pytest.fixture
@@ -18,6 +92,19 @@ def lab_copy(tmp_path: Path) -> Path:
     target = tmp_path / "estate"
     shutil.copytree(LAB_ESTATE, target)
     return target
+
+
+def free_lab_estate_network(skip: int = 0) -> str:
+    """A free 198.18.x /24 (as "198.18.x") for a relocated lab estate: held by no interface of
+    the machine (so never a user's demo lab) and not one the lab estate itself uses."""
+    from capdo.lab.alloc import free_network
+
+    for attempt in range(64):
+        net: IPv4Network = free_network(24, skip=skip + attempt)
+        prefix = str(net.network_address).rsplit(".", 1)[0]
+        if prefix not in _LAB_ESTATE_PREFIXES:
+            return prefix
+    raise RuntimeError("no free 198.18.x.0/24 for a test lab")
 
 
 def relocated_lab_estate(target: Path, network: str) -> Path:

@@ -1,21 +1,49 @@
 """The ``capdo`` command: a thin shell that gathers the command groups.
 
-Each module in :mod:`capdo.commands` exposes ``app`` (a :class:`typer.Typer` with a name);
-this file only mounts them. Exit codes across capdo: 0 ok, 1 findings, 2 usage or
-operational error.
+Each module in :mod:`capdo.commands` exposes ``app`` (a :class:`typer.Typer` named after the
+module). A module is imported only when its command runs (or help lists it), so that
+``capdo --version`` or ``capdo inventory validate`` load only what they use. Exit codes across
+capdo: 0 ok, 1 findings, 2 usage or operational error.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from capdo import __version__, commands
 
+
+def _command_names() -> list[str]:
+    """The command groups, from the module names alone (nothing imported)."""
+    return sorted(m.name for m in pkgutil.iter_modules(commands.__path__) if m.name[0] != "_")
+
+
+class LazyCommands(TyperGroup):
+    """A root group that imports a command's module only when that command is asked for."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return _command_names()
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in _command_names():
+            return None
+        module = importlib.import_module(f"{commands.__name__}.{cmd_name}")
+        group = getattr(module, "app", None)
+        if not isinstance(group, typer.Typer):
+            return None
+        command = typer.main.get_group(group)
+        command.name = cmd_name
+        return command
+
+
 app = typer.Typer(
     name="capdo",
+    cls=LazyCommands,
     help="capdo: hạ tầng dưới dạng mã và tuân thủ an toàn thông tin theo cấp độ "
     "(infrastructure as code and level-based security compliance).",
     no_args_is_help=True,
@@ -37,19 +65,6 @@ def _root(
     ),
 ) -> None:
     """capdo."""
-
-
-def _mount_command_groups() -> None:
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{commands.__name__}.{info.name}")
-        group = getattr(module, "app", None)
-        if isinstance(group, typer.Typer):
-            app.add_typer(group)
-
-
-_mount_command_groups()
 
 
 def main() -> None:

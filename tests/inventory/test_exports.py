@@ -150,7 +150,10 @@ def test_pyinfra_export_is_an_inventory_module(tmp_path: Path) -> None:
     assert "lab-log01" in run.stdout + run.stderr
 
 
-def test_connection_overlay_redirects_a_target(lab_copy: Path) -> None:
+def test_connection_overlay_redirects_a_target(
+    lab_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CAPDO_CONNECTIONS")  # this test is about the estate's own overlay
     overlay = lab_copy.parent / "connections.yml"
     overlay.write_text("lab-core01: {host: 127.0.0.1, port: 40022}\n")
     estate = lab_copy / "estate.yml"

@@ -4,7 +4,6 @@ makes the estate's own inventory reach all of them; ``down`` leaves nothing behi
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -14,9 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from capdo.lab.alloc import free_network
 from capdo.lab.pytest_fixture import lab_unavailable_reason
-from tests.conftest import REPO, relocated_lab_estate
+from tests.conftest import REPO, free_lab_estate_network, lab_copy_env, relocated_lab_estate
 
 pytestmark = pytest.mark.lab
 
@@ -27,7 +25,7 @@ def capdo(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
         capture_output=True,
         text=True,
         cwd=REPO,
-        env={**os.environ, **(env or {})},
+        env=lab_copy_env(**(env or {})),
         timeout=300,
     )
 
@@ -36,9 +34,9 @@ def capdo(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
 def estate_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
     reason = lab_unavailable_reason()
     if reason:
-        pytest.skip(reason)
+        pytest.fail(reason, pytrace=False)
     base = tmp_path_factory.mktemp("estate-lab")
-    network = str(free_network(24, skip=7).network_address).rsplit(".", 1)[0]
+    network = free_lab_estate_network(skip=7)
     estate = relocated_lab_estate(base / "estate", network)
     workdir = base / "lab-run"
     up = capdo("lab", "up", "-i", str(estate), "--workdir", str(workdir), "--lang", "en")
@@ -87,6 +85,7 @@ def test_ansible_reaches_the_servers_through_the_estate_inventory(
         capture_output=True,
         text=True,
         cwd=REPO,
+        env=lab_copy_env(),
         timeout=300,
     )
     assert run.returncode == 0, run.stdout + run.stderr
@@ -109,8 +108,8 @@ def test_endpoint_checks_find_the_broken_endpoint(estate_lab: tuple[Path, Path])
 def test_down_stops_the_emulators(tmp_path: Path) -> None:
     reason = lab_unavailable_reason()
     if reason:
-        pytest.skip(reason)
-    network = str(free_network(24, skip=11).network_address).rsplit(".", 1)[0]
+        pytest.fail(reason, pytrace=False)
+    network = free_lab_estate_network(skip=11)
     estate = relocated_lab_estate(tmp_path / "estate", network)
     workdir = tmp_path / "lab-run"
     assert capdo("lab", "up", "-i", str(estate), "--workdir", str(workdir)).returncode == 0

@@ -1,11 +1,11 @@
 """A real lab of the lab estate's servers, converged once per session with the real playbooks.
 
-The hosts are built at the estate's own addresses (198.18.0.0/24 of inventories/lab), with
-the controller on 198.18.0.1 inside the management zone: the firewall, NTP and log-server
-settings the roles derive from the estate then hold in the lab exactly as in production.
-(``capdo.lab.pytest_fixture.capdo_lab`` picks a random /24, where the management-only
-firewall would refuse the controller, so this fixture uses the same lab API with fixed
-addresses.) The connection overlay (CAPDO_CONNECTIONS) adds the lab's key and ssh_config.
+The hosts are built in a copy of the lab estate relocated from 198.18.0.0/24 to a free /24
+(``tests.conftest.relocated_lab_estate``), with the controller on .1 inside the copy's
+management zone: the firewall, NTP and log-server settings the roles derive from the estate
+then hold in the lab exactly as in production, and a user's demo lab on 198.18.0.0/24 (or any
+other lab) never gets in the way. The connection overlay (CAPDO_CONNECTIONS) adds the lab's
+key and ssh_config.
 """
 
 from __future__ import annotations
@@ -27,12 +27,13 @@ from capdo.lab.errors import LabError
 from capdo.lab.lab import Lab, LabHostSpec
 from capdo.lab.proc import become_subreaper
 from capdo.lab.pytest_fixture import lab_unavailable_reason
+from tests.conftest import free_lab_estate_network, relocated_lab_estate
 
 REPO = Path(__file__).resolve().parents[2]
-ESTATE = REPO / "inventories" / "lab"
-# The lab estate's servers used by these tests: the log/time server (level 3), a level-3
-# application server and the level-2 MCU. lab-db01 stays down on purpose (unreachable host).
-HOSTS = {"lab-log01": "198.18.0.33", "lab-web01": "198.18.0.34", "lab-mcu01": "198.18.0.36"}
+# The lab estate's servers used by these tests (host part of their 198.18.0.x address): the
+# log/time server (level 3), a level-3 application server and the level-2 MCU. lab-db01 stays
+# down on purpose (unreachable host).
+HOSTS = {"lab-log01": 33, "lab-web01": 34, "lab-mcu01": 36}
 DOWN_HOST = "lab-db01"
 LIMIT = ",".join(HOSTS)
 
@@ -52,6 +53,7 @@ class PlayRun:
 @dataclass
 class ServerLab:
     lab: Lab
+    estate: Path
     overlay: Path
     env: dict[str, str]
     runs: dict[str, PlayRun] = field(default_factory=dict)
@@ -70,7 +72,12 @@ class ServerLab:
 
     def playbook(self, *args: str) -> PlayRun:
         done = subprocess.run(
-            [str(Path(sys.executable).with_name("ansible-playbook")), "-i", str(ESTATE), *args],
+            [
+                str(Path(sys.executable).with_name("ansible-playbook")),
+                "-i",
+                str(self.estate),
+                *args,
+            ],
             cwd=REPO,
             env=self.env,
             capture_output=True,
@@ -96,21 +103,40 @@ def _env(overlay: Path, home: Path) -> dict[str, str]:
     return env
 
 
+def _start(base: Path, workdir: Path) -> tuple[Lab, Path, dict[str, str]]:
+    """The hosts up in a free /24 and the estate copy relocated there (retrying on a race
+    with a parallel lab for the same /24)."""
+    last: LabError | None = None
+    for attempt in range(6):
+        network = free_lab_estate_network(skip=13 + attempt)
+        estate = base / f"estate-{network.rsplit('.', 1)[1]}"
+        relocated_lab_estate(estate, network)
+        addresses = {name: f"{network}.{host}" for name, host in HOSTS.items()}
+        specs = [LabHostSpec(n, IPv4Interface(f"{a}/24"), False) for n, a in addresses.items()]
+        lab = Lab(f"v{os.getpid()}"[:8], workdir, specs)  # v: unlike every other test lab id
+        try:
+            lab.up()
+        except LabError as exc:
+            lab.down()
+            if exc.key != "lab.error.network-in-use":
+                pytest.fail("server lab: " + exc.message("en"), pytrace=False)
+            last = exc
+            continue
+        return lab, estate, addresses
+    assert last is not None
+    pytest.fail("server lab: " + last.message("en"), pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def server_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerLab]:
     reason = lab_unavailable_reason()
     if reason is not None:
-        pytest.skip(reason)
+        pytest.fail(reason, pytrace=False)
     become_subreaper()
-    workdir = tmp_path_factory.mktemp("capdo-srv") / "lab"
-    specs = [LabHostSpec(n, IPv4Interface(f"{a}/24"), False) for n, a in HOSTS.items()]
-    lab = Lab(f"v{os.getpid()}"[:8], workdir, specs)  # v: unlike every other test lab id
-    try:
-        lab.up()
-    except LabError as exc:
-        lab.down()
-        pytest.skip("lab estate addresses unavailable: " + exc.message("en"))
-    overlay = workdir.parent / "connections.yml"
+    base = tmp_path_factory.mktemp("capdo-srv")
+    workdir = base / "lab"
+    lab, estate, addresses = _start(base, workdir)
+    overlay = base / "connections.yml"
     overlay.write_text(
         yaml.safe_dump(
             {
@@ -121,14 +147,14 @@ def server_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerLab]:
                     "private_key_file": str(lab.private_key),
                     "ssh_config": str(lab.ssh_config),
                 }
-                for name, address in HOSTS.items()
+                for name, address in addresses.items()
             }
         )
     )
     saved = os.environ.get("CAPDO_CONNECTIONS")
     os.environ["CAPDO_CONNECTIONS"] = str(overlay)
     try:
-        yield ServerLab(lab, overlay, _env(overlay, workdir.parent))
+        yield ServerLab(lab, estate, overlay, _env(overlay, base))
     finally:
         if saved is None:
             os.environ.pop("CAPDO_CONNECTIONS", None)

@@ -17,7 +17,7 @@ import pytest
 from capdo.checks.runner import RunOptions, find_checks_dir, run_checks
 from capdo.checks.targets import Selection
 from tests.server.breaks import BREAKS, Break, rounds
-from tests.server.conftest import ESTATE, ServerLab
+from tests.server.conftest import ServerLab
 from tests.server.test_sequence import EXPECTED_LAB_FAILURES, _check_name
 
 pytestmark = pytest.mark.lab
@@ -75,7 +75,11 @@ def test_broken_requirement_fails_exactly_its_check(
     try:
         summary = run_checks(
             RunOptions(
-                ESTATE, CHECKS, tmp_path / "r.jsonl", Selection.parse(",".join(plan)), jobs=1
+                converged.estate,
+                CHECKS,
+                tmp_path / "r.jsonl",
+                Selection.parse(",".join(plan)),
+                jobs=1,
             )
         )
     finally:

@@ -10,7 +10,7 @@ import pytest
 
 from capdo.checks.runner import RunOptions, find_checks_dir, run_checks
 from capdo.checks.targets import Selection
-from tests.server.conftest import DOWN_HOST, ESTATE, HOSTS, LIMIT, ServerLab
+from tests.server.conftest import DOWN_HOST, HOSTS, LIMIT, ServerLab
 
 pytestmark = pytest.mark.lab
 
@@ -49,7 +49,7 @@ def test_second_run_changes_nothing(converged: ServerLab) -> None:
 def test_every_check_passes_on_converged_hosts(converged: ServerLab, tmp_path: Path) -> None:
     assert CHECKS is not None
     out = tmp_path / "results.jsonl"
-    summary = run_checks(RunOptions(ESTATE, CHECKS, out, Selection.parse(LIMIT)))
+    summary = run_checks(RunOptions(converged.estate, CHECKS, out, Selection.parse(LIMIT)))
     by_status = Counter(r.status for r in summary.records)
     assert summary.crashed_shards == 0
     bad = [
@@ -73,7 +73,7 @@ def test_unreachable_host_gives_error_records_and_the_run_goes_on(
     assert CHECKS is not None
     out = tmp_path / "results.jsonl"
     selection = Selection.parse(f"lab-mcu01,{DOWN_HOST}")
-    summary = run_checks(RunOptions(ESTATE, CHECKS, out, selection, jobs=1))
+    summary = run_checks(RunOptions(converged.estate, CHECKS, out, selection, jobs=1))
     down = [r for r in summary.records if r.target == DOWN_HOST]
     up = [r for r in summary.records if r.target == "lab-mcu01"]
     assert down

@@ -1,0 +1,61 @@
+"""The suite's own rules: skips fail the run unless allowed, and no test sees a user's lab."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO
+
+SAMPLE = """
+import pytest
+
+def test_skips():
+    pytest.skip("nothing to run against")
+
+def test_passes():
+    pass
+"""
+
+
+def _pytest(tmp_path: Path, allowlist: str | None) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "test_sample.py").write_text(SAMPLE)
+    env = {k: v for k, v in os.environ.items() if k != "CAPDO_SKIP_ALLOWLIST"}
+    if allowlist is not None:
+        (tmp_path / "allow.txt").write_text(allowlist)
+        env["CAPDO_SKIP_ALLOWLIST"] = str(tmp_path / "allow.txt")
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "tests.conftest", "-p", "no:cacheprovider",
+         "--rootdir", str(tmp_path), "-q", str(tmp_path / "test_sample.py")],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_a_skip_fails_the_run(tmp_path: Path) -> None:
+    run = _pytest(tmp_path, None)
+    assert run.returncode == 1, run.stdout
+    assert "SKIPPED test_sample.py::test_skips: Skipped: nothing to run against" in run.stdout
+
+
+def test_an_allowed_skip_with_a_reason_passes(tmp_path: Path) -> None:
+    run = _pytest(tmp_path, "test_sample.py::test_skips  # needs hardware this machine lacks\n")
+    assert run.returncode == 0, run.stdout
+
+
+def test_an_allowed_skip_without_a_reason_is_refused(tmp_path: Path) -> None:
+    run = _pytest(tmp_path, "test_sample.py::test_skips\n")
+    assert run.returncode != 0
+    assert "has no reason" in run.stdout + run.stderr
+
+
+def test_the_repository_allow_list_is_empty() -> None:
+    lines = (REPO / "tests" / "skip-allowlist.txt").read_text().splitlines()
+    assert [line for line in lines if line.strip() and not line.startswith("#")] == []
+
+
+def test_no_test_reads_the_overlay_a_user_lab_left() -> None:
+    overlay = os.environ["CAPDO_CONNECTIONS"]
+    assert not Path(overlay).exists()
+    assert not Path(overlay).is_relative_to(REPO)
