@@ -2,31 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from capdo.checks.api import Check
 
-STRONG_CIPHERS = {
-    "chacha20-poly1305@openssh.com",
-    "aes256-gcm@openssh.com",
-    "aes128-gcm@openssh.com",
-    "aes256-ctr",
-    "aes192-ctr",
-    "aes128-ctr",
-}
-STRONG_MACS = {
-    "hmac-sha2-512-etm@openssh.com",
-    "hmac-sha2-256-etm@openssh.com",
-    "umac-128-etm@openssh.com",
-}
-STRONG_KEX = {
-    "sntrup761x25519-sha512@openssh.com",
-    "curve25519-sha256",
-    "curve25519-sha256@libssh.org",
-    "diffie-hellman-group16-sha512",
-    "diffie-hellman-group18-sha512",
-    "mlkem768x25519-sha256",
-}
+# The strong lists are written once, in the role that configures them.
+_ALGORITHMS = yaml.safe_load(
+    (Path(__file__).resolve().parents[2] / "roles/capdo_sshd/defaults/main.yml").read_text()
+)
+STRONG_CIPHERS = set(_ALGORITHMS["capdo_sshd_ciphers"])
+STRONG_MACS = set(_ALGORITHMS["capdo_sshd_macs"])
+STRONG_KEX = set(_ALGORITHMS["capdo_sshd_kex"]) | set(_ALGORITHMS["capdo_sshd_kex_newer"])
 
 
 def _set(check: Check, key: str) -> set[str]:
