@@ -64,7 +64,7 @@ def plan(
     workdir = ("--workdir", str(lab_workdir)) if lab_workdir is not None else ()
     steps = [
         Step("lab", ("lab", "up", "-i", est, *workdir)),
-        Step("provision", ("provision", "-i", est)),
+        Step("provision", ("provision", "-i", est, "--artifacts", str(out / "provision"))),
         Step(
             "check",
             ("check", "-i", est, "-o", str(results / "server.jsonl")),

@@ -27,6 +27,7 @@ from capdo.lab.errors import LabError
 from capdo.lab.lab import Lab, LabHostSpec
 from capdo.lab.proc import become_subreaper
 from capdo.lab.pytest_fixture import lab_unavailable_reason
+from capdo.provisioning import mitogen_wanted, run_environment
 from tests.conftest import free_lab_estate_network, relocated_lab_estate
 
 REPO = Path(__file__).resolve().parents[2]
@@ -90,7 +91,10 @@ class ServerLab:
 
 
 def _env(overlay: Path, home: Path) -> dict[str, str]:
+    """ansible-playbook's environment; with CAPDO_MITOGEN=1 the whole sequence runs with the
+    Mitogen strategy, exactly as ``capdo provision --mitogen`` sets it up."""
     env = dict(os.environ)
+    env.update(run_environment(env, REPO, mitogen_wanted(None)))
     env.update(
         {
             "CAPDO_CONNECTIONS": str(overlay),

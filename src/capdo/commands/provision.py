@@ -1,16 +1,16 @@
 """``capdo provision``: apply the level-based server baseline with ansible-playbook.
 
-A thin wrapper: ``ansible-playbook -i <estate> playbooks/<playbook>.yml [--check --diff]
-[--limit ...]`` run from the repository root (where ansible.cfg enables the capdo inventory
-plugin). Exit codes: 0 ok, 2 usage error or a failed play (ansible-playbook's code is shown).
+``ansible-playbook -i <estate> playbooks/<playbook>.yml [--check --diff] [--limit ...]`` run
+through ansible-runner from the repository root (where ansible.cfg enables the capdo inventory
+plugin), with per-host progress, a changed/failed summary per host, and ansible-runner's
+artifacts (job events, stdout, per-host status) kept under ``--artifacts``. Exit codes: 0 ok,
+2 usage error or a failed play (ansible-playbook's code is shown).
 """
 
 from __future__ import annotations
 
-import os
 import shlex
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -78,6 +78,21 @@ def provision(
     limit: Annotated[
         str | None, typer.Option("--limit", "-l", help="Ansible host pattern.")
     ] = None,
+    artifacts: Annotated[
+        Path,
+        typer.Option(
+            "--artifacts",
+            help="Where ansible-runner keeps each run's job events, stdout and per-host status.",
+        ),
+    ] = Path("out/provision"),
+    mitogen: Annotated[
+        bool | None,
+        typer.Option(
+            "--mitogen/--no-mitogen",
+            help="Use the Mitogen strategy (faster; default: $CAPDO_MITOGEN, else off).",
+            show_default=False,
+        ),
+    ] = None,
     lang: LangOption = "vi",
 ) -> None:
     """Chạy ansible-playbook với kho dữ liệu của capdo (run ansible-playbook on the estate)."""
@@ -94,12 +109,30 @@ def provision(
         raise _fail(t("provision.error.no-ansible", language))
     argv = build_command(binary, root, book, check, limit)
     typer.echo(t("provision.running", language, command=shlex.join(argv)), err=True)
-    repo = book.parent.parent
-    env = dict(os.environ)
-    if (repo / "ansible.cfg").is_file():
-        env.setdefault("ANSIBLE_CONFIG", str(repo / "ansible.cfg"))
-    code = subprocess.run(argv, cwd=repo, env=env, check=False).returncode
-    if code != 0:
-        typer.echo(t("provision.failed", language, code=code), err=True)
+    from rich.console import Console  # noqa: PLC0415
+
+    from capdo.provisioning import mitogen_wanted, print_summary, run_playbook  # noqa: PLC0415
+
+    try:
+        run = run_playbook(
+            binary=binary,
+            repo=book.parent.parent,
+            inventory=root,
+            playbook=book,
+            artifacts=artifacts.resolve(),
+            check=check,
+            limit=limit,
+            lang=language,
+            mitogen=mitogen_wanted(mitogen),
+        )
+    except RuntimeError:
+        raise _fail(t("provision.error.no-mitogen", language)) from None
+    print_summary(run, language, Console(highlight=False))
+    if not run.ok:
+        stdout = run.artifacts / "stdout"
+        if stdout.is_file():  # the end of ansible-playbook's own output says what went wrong
+            tail = stdout.read_text(encoding="utf-8", errors="replace").splitlines()[-25:]
+            typer.echo("\n".join(tail), err=True)
+        typer.echo(t("provision.failed", language, code=run.rc), err=True)
         raise typer.Exit(2)
     raise typer.Exit(0)

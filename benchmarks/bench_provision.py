@@ -1,0 +1,171 @@
+"""Benchmark provisioning side by side: plain ``ansible-playbook`` with Ansible's default
+settings vs capdo's configuration (vs capdo's with the Mitogen strategy), each on the same number
+of fresh lab hosts, converge then idempotent re-run, ratio reported.
+
+Run as root from the repository root (builds real lab hosts; one mode at a time)::
+
+    .venv/bin/python benchmarks/bench_provision.py --hosts 10 --json out/bench-provision.json
+    .venv/bin/python benchmarks/bench_provision.py --hosts 4 --modes capdo,mitogen
+
+The estate is a copy of ``inventories/lab`` moved to a free /24, with level-3 application
+servers added next to its servers until there are ``--hosts`` of them (generated here, never
+committed). Every mode gets fresh hosts. "plain" uses an ansible.cfg that only points at the
+inventory plugin and the roles (no pipelining, no ControlPersist, 5 forks: Ansible's defaults);
+"capdo" uses the repository's ansible.cfg; "mitogen" adds the Mitogen strategy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from ipaddress import IPv4Interface
+from pathlib import Path
+
+import yaml
+
+from capdo.lab.alloc import free_network
+from capdo.lab.lab import Lab, LabHostSpec
+from capdo.lab.proc import become_subreaper
+from capdo.provisioning import run_environment
+
+REPO = Path(__file__).resolve().parents[1]
+LAB_ESTATE = REPO / "inventories" / "lab"
+ESTATE_PREFIXES = {"198.18.0", "198.18.1", "198.18.2", "198.18.255"}
+BASE_HOSTS = {"lab-log01": 33, "lab-web01": 34, "lab-db01": 35, "lab-mcu01": 36}
+PLAIN_CFG = """[defaults]
+inventory_plugins = {repo}/plugins/inventory
+roles_path = {repo}/roles
+host_key_checking = False
+
+[inventory]
+enable_plugins = capdo, host_list, yaml, ini, auto
+"""
+
+
+def _network() -> str:
+    for attempt in range(64):
+        prefix = str(free_network(24, skip=31 + attempt).network_address).rsplit(".", 1)[0]
+        if prefix not in ESTATE_PREFIXES:
+            return prefix
+    raise SystemExit("no free /24")
+
+
+def make_estate(target: Path, network: str, hosts: int) -> dict[str, str]:
+    """The lab estate moved to ``network`` with ``hosts`` servers; returns name → address."""
+    shutil.copytree(LAB_ESTATE, target)
+    for path in target.rglob("*.yml"):
+        text = path.read_text(encoding="utf-8").replace("198.18.0.", f"{network}.")
+        text = text.replace("../../.cache/lab/connections.yml", "../connections.yml")
+        path.write_text(text, encoding="utf-8")
+    servers = yaml.safe_load((target / "servers.yml").read_text())
+    addresses = {n: f"{network}.{h}" for n, h in BASE_HOSTS.items()}
+    for i in range(max(0, hosts - len(BASE_HOSTS))):
+        name = f"lab-app{i + 1:02d}"
+        addresses[name] = f"{network}.{40 + i}"
+        servers.append(
+            {"name": name, "site": "lab-dc", "zone": "lab-dc-server",
+             "address": addresses[name], "roles": ["web"],
+             "os": {"family": "debian", "version": "12"}, "systems": ["lab-dvc"]}
+        )  # fmt: skip
+    (target / "servers.yml").write_text(yaml.safe_dump(servers, sort_keys=False))
+    return dict(list(addresses.items())[:hosts])
+
+
+def _recap(output: str) -> dict[str, dict[str, int]]:
+    stats: dict[str, dict[str, int]] = {}
+    for host, rest in re.findall(r"^(\S+)\s+:\s+(ok=.*)$", output, re.M):
+        stats[host] = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", rest)}
+    return stats
+
+
+def run_mode(mode: str, hosts: int, base: Path) -> dict[str, object]:
+    network = _network()
+    estate = base / mode / "estate"
+    addresses = make_estate(estate, network, hosts)
+    specs = [LabHostSpec(n, IPv4Interface(f"{a}/24"), False) for n, a in addresses.items()]
+    lab = Lab(f"b{os.getpid() % 100000}{mode[0]}"[:8], base / mode / "lab", specs)
+    lab.up()
+    try:
+        (base / mode / "connections.yml").write_text(
+            yaml.safe_dump(
+                {n: {"host": a, "port": 22, "user": "root",
+                     "private_key_file": str(lab.private_key), "ssh_config": str(lab.ssh_config)}
+                 for n, a in addresses.items()}
+            )
+        )  # fmt: skip
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "CAPDO_"))}
+        env["PATH"] = f"{Path(sys.executable).parent}:{env.get('PATH', '/usr/bin:/bin')}"
+        env["ANSIBLE_NOCOLOR"] = "1"
+        env["CAPDO_LAB_SSH_KEY"] = str(lab.private_key)
+        if mode == "plain":
+            cfg = base / mode / "ansible.cfg"
+            cfg.write_text(PLAIN_CFG.format(repo=REPO))
+            env["ANSIBLE_CONFIG"] = str(cfg)
+        else:
+            env.update(run_environment({}, REPO, mitogen=mode == "mitogen"))
+        limit = ",".join(addresses)
+        argv = [str(Path(sys.executable).with_name("ansible-playbook")), "-i", str(estate),
+                "playbooks/site.yml", "-l", limit]  # fmt: skip
+        result: dict[str, object] = {"mode": mode, "hosts": hosts, "network": network}
+        for phase in ("converge", "rerun"):
+            started = time.perf_counter()
+            done = subprocess.run(argv, cwd=REPO, env=env, capture_output=True, text=True,
+                                  stdin=subprocess.DEVNULL, check=False)  # fmt: skip
+            seconds = time.perf_counter() - started
+            recap = _recap(done.stdout)
+            result[phase] = {
+                "seconds": round(seconds, 1),
+                "rc": done.returncode,
+                "changed": sum(s.get("changed", 0) for s in recap.values()),
+                "failed": sum(s.get("failed", 0) + s.get("unreachable", 0) for s in recap.values()),
+                "tasks_per_host": max((s.get("ok", 0) for s in recap.values()), default=0),
+            }
+            if done.returncode != 0:
+                (base / f"{mode}-{phase}.log").write_text(done.stdout + done.stderr)
+                result[phase]["log"] = str(base / f"{mode}-{phase}.log")  # type: ignore[index]
+            print(f"{mode:8} {phase:9} {hosts} hosts: {result[phase]}", flush=True)
+        return result
+    finally:
+        lab.down()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--hosts", type=int, default=10)
+    parser.add_argument("--modes", default="plain,capdo,mitogen")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    become_subreaper()
+    load_before = os.getloadavg()
+    results = []
+    with tempfile.TemporaryDirectory(prefix="capdo-bench-prov-") as tmp:
+        for mode in args.modes.split(","):
+            results.append(run_mode(mode, args.hosts, Path(tmp)))
+    summary: dict[str, object] = {
+        "load_before": load_before,
+        "load_after": os.getloadavg(),
+        "results": results,
+    }
+    by_mode = {r["mode"]: r for r in results}
+    if "plain" in by_mode:
+        for mode in ("capdo", "mitogen"):
+            if mode in by_mode:
+                for phase in ("converge", "rerun"):
+                    plain = by_mode["plain"][phase]["seconds"]  # type: ignore[index]
+                    mine = by_mode[mode][phase]["seconds"]  # type: ignore[index]
+                    summary[f"ratio_{mode}_{phase}"] = round(plain / mine, 2)
+    print(json.dumps({k: v for k, v in summary.items() if k != "results"}, indent=1))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(summary, indent=1))
+
+
+if __name__ == "__main__":
+    main()
