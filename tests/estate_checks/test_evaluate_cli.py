@@ -12,7 +12,9 @@ from tests.inventory.test_cli import capdo
 
 
 def test_evaluate_json_and_outputs(tmp_path: Path) -> None:
-    run = capdo("evaluate", "-i", str(LAB_ESTATE), "--format", "json", "--out", str(tmp_path))
+    run = capdo(
+        "evaluate", "-i", str(LAB_ESTATE), "--format", "json", "--out", str(tmp_path), "--oscal"
+    )
     assert run.returncode == 0, run.stderr
     payload = json.loads(run.stdout)
     legacy = payload["evaluations"]["legacy"]
@@ -31,6 +33,19 @@ def test_evaluate_json_and_outputs(tmp_path: Path) -> None:
         "oscal-ar-new.json",
     ):
         assert (tmp_path / name).is_file()
+
+
+def test_oscal_only_when_asked(tmp_path: Path) -> None:
+    run = capdo("evaluate", "-i", str(LAB_ESTATE), "--format", "json", "--out", str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "evaluation-legacy.json",
+        "evaluation-new.json",
+        "records.jsonl",
+    ]
+    evaluation = (tmp_path / "evaluation-legacy.json").read_text()
+    assert "\n" not in evaluation  # compact
+    assert json.loads(evaluation)["systems"]
 
 
 def test_result_files_join_and_fail_on(tmp_path: Path) -> None:

@@ -34,8 +34,12 @@ def evaluate_command(
         typer.Option("--results", "-r", help="Result files (JSONL) from checkers; repeatable."),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Write records, evaluations and OSCAL here.")
+        Path | None, typer.Option("--out", help="Write records and evaluations here.")
     ] = None,
+    oscal: Annotated[
+        bool,
+        typer.Option("--oscal", help="With --out: also write OSCAL assessment results (large)."),
+    ] = False,
     fail_on: Annotated[
         str, typer.Option("--fail-on", help="never | does-not-meet | fail: when to exit 1.")
     ] = "never",
@@ -65,18 +69,22 @@ def evaluate_command(
         text = t(issue.key, language, **issue.params)
         console.print(f"[{style}]policy/{regime}.yml #{issue.index + 1} ({level}): {text}[/]")
     if out is not None:
-        from capdo.compliance.oscal import (  # noqa: PLC0415 (slow import, only for --out)
-            export_assessment_results,
-        )
-
         out.mkdir(parents=True, exist_ok=True)
         write_results_jsonl(out / "records.jsonl", run.records)
         for regime, evaluation in run.evaluations.items():
-            path = out / f"evaluation-{regime}.json"
-            path.write_text(json.dumps(evaluation.to_dict(), ensure_ascii=False, indent=1))
-            export_assessment_results(
-                run.catalogues[regime], evaluation, out / f"oscal-ar-{regime}.json", run.time
+            path = out / f"evaluation-{regime}.json"  # compact: machines read it
+            path.write_text(
+                json.dumps(evaluation.to_dict(), ensure_ascii=False, separators=(",", ":"))
             )
+        if oscal:
+            from capdo.compliance.oscal import (  # noqa: PLC0415 (slow import, only for --oscal)
+                export_assessment_results,
+            )
+
+            for regime, evaluation in run.evaluations.items():
+                export_assessment_results(
+                    run.catalogues[regime], evaluation, out / f"oscal-ar-{regime}.json", run.time
+                )
     if output is OutputFormat.json:
         payload = {
             "run_id": run.run_id,

@@ -37,9 +37,8 @@ def system_traits(index: EstateIndex, system: InformationSystem) -> frozenset[st
         r for t in members if t and t.kind == "server" for r in index.servers[t.name].roles
     }
     if system.type == "shared-infrastructure":  # it owns the networks of its sites
-        zone_kinds = {
-            z.kind for z in index.inventory.zones if z.site in _member_sites(index, system.id)
-        }
+        sites = _member_sites(index, system.id)  # once, not once per zone
+        zone_kinds = {z.kind for z in index.inventory.zones if z.site in sites}
     else:  # only the zones its own members sit in
         zone_kinds = {
             index.zones[t.obj.zone].kind for t in members if t and t.obj.zone in index.zones
