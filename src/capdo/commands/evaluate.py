@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
+import orjson
 import typer
 from rich.console import Console
 
@@ -73,9 +73,7 @@ def evaluate_command(
         write_results_jsonl(out / "records.jsonl", run.records)
         for regime, evaluation in run.evaluations.items():
             path = out / f"evaluation-{regime}.json"  # compact: machines read it
-            path.write_text(
-                json.dumps(evaluation.to_dict(), ensure_ascii=False, separators=(",", ":"))
-            )
+            path.write_bytes(orjson.dumps(evaluation.to_dict()))
         if oscal:
             from capdo.compliance.oscal import (  # noqa: PLC0415 (slow import, only for --oscal)
                 export_assessment_results,
@@ -93,7 +91,7 @@ def evaluate_command(
                 r: e.to_dict(include_findings=False) for r, e in run.evaluations.items()
             },
         }
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        typer.echo(orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode())
     else:
         for regime, evaluation in run.evaluations.items():
             print_evaluation(console, run.catalogues[regime], evaluation, language)

@@ -6,7 +6,10 @@ derived from what the model says, so nobody tags a system by hand.
 
 from __future__ import annotations
 
+import weakref
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from capdo.compliance.targets import SystemRef, Target
 from capdo.inventory.index import EstateIndex, TargetKind
@@ -20,6 +23,38 @@ COMPLIANCE_KIND: dict[TargetKind, str] = {
 WEB_ROLES = frozenset({"web", "api-gateway", "sso", "portal"})
 MAIL_ROLES = frozenset({"mail", "mail-gateway"})
 MASS_USERS = 10_000
+
+
+@dataclass(frozen=True)
+class _EstateFacts:
+    """What every system's traits look up, computed once per index (not once per system:
+    that made the national estate quadratic)."""
+
+    zone_kinds_by_site: dict[str, frozenset[str]]
+    tslcd_devices: frozenset[str]
+
+
+_FACTS: weakref.WeakKeyDictionary[EstateIndex, _EstateFacts] = weakref.WeakKeyDictionary()
+
+
+def _facts(index: EstateIndex) -> _EstateFacts:
+    facts = _FACTS.get(index)
+    if facts is None:
+        kinds: defaultdict[str, set[str]] = defaultdict(set)
+        for zone in index.inventory.zones:
+            kinds[zone.site].add(zone.kind)
+        facts = _EstateFacts(
+            zone_kinds_by_site={site: frozenset(k) for site, k in kinds.items()},
+            tslcd_devices=frozenset(
+                end.device
+                for link in index.inventory.links
+                if link.network == "tslcd"
+                for end in (link.a, link.z)
+                if end.device
+            ),
+        )
+        _FACTS[index] = facts
+    return facts
 
 
 def _member_sites(index: EstateIndex, system_id: str) -> set[str]:
@@ -36,9 +71,13 @@ def system_traits(index: EstateIndex, system: InformationSystem) -> frozenset[st
     server_roles = {
         r for t in members if t and t.kind == "server" for r in index.servers[t.name].roles
     }
+    facts = _facts(index)
     if system.type == "shared-infrastructure":  # it owns the networks of its sites
-        sites = _member_sites(index, system.id)  # once, not once per zone
-        zone_kinds = {z.kind for z in index.inventory.zones if z.site in sites}
+        zone_kinds = {
+            kind
+            for site in _member_sites(index, system.id)
+            for kind in facts.zone_kinds_by_site.get(site, ())
+        }
     else:  # only the zones its own members sit in
         zone_kinds = {
             index.zones[t.obj.zone].kind for t in members if t and t.obj.zone in index.zones
@@ -67,14 +106,7 @@ def system_traits(index: EstateIndex, system: InformationSystem) -> frozenset[st
         traits.add("leased_hosting")
     if "mcu" in server_roles or any(t and t.kind == "endpoint" for t in members):
         traits.add("vc_system")
-    tslcd_devices = {
-        end.device
-        for link in index.inventory.links
-        if link.network == "tslcd"
-        for end in (link.a, link.z)
-        if end.device
-    }
-    if any(t and t.kind == "device" and t.name in tslcd_devices for t in members):
+    if any(t and t.kind == "device" and t.name in facts.tslcd_devices for t in members):
         traits.add("tslcd_connected")
     return frozenset(traits)
 
