@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from capdo.compliance.results import ResultRecord
 from capdo.estate_checks.registry import EstateContext, estate_check
-from capdo.exports.compliance_view import system_traits
+from capdo.exports.compliance_view import system_traits, zone_kinds_at
 from capdo.inventory.model import Coordinates
 
 ZONE_KINDS = {
@@ -28,7 +28,7 @@ EARTH_RADIUS_KM = 6371.0
 
 def _zone_kinds_of_system(ctx: EstateContext, system_id: str) -> set[str]:
     sites = {ctx.index.site_of(n) for n in ctx.index.members_of.get(system_id, ())}
-    return {z.kind for z in ctx.index.inventory.zones if z.site in sites}
+    return zone_kinds_at(ctx.index, sites)
 
 
 def _names(value: object) -> list[str]:

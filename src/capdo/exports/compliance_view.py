@@ -57,6 +57,12 @@ def _facts(index: EstateIndex) -> _EstateFacts:
     return facts
 
 
+def zone_kinds_at(index: EstateIndex, sites: Iterable[str | None]) -> set[str]:
+    """The kinds of the zones of ``sites`` (a lookup per site, not a scan of every zone)."""
+    by_site = _facts(index).zone_kinds_by_site
+    return {kind for site in sites if site is not None for kind in by_site.get(site, ())}
+
+
 def _member_sites(index: EstateIndex, system_id: str) -> set[str]:
     sites = set()
     for name in index.members_of.get(system_id, ()):
@@ -73,11 +79,7 @@ def system_traits(index: EstateIndex, system: InformationSystem) -> frozenset[st
     }
     facts = _facts(index)
     if system.type == "shared-infrastructure":  # it owns the networks of its sites
-        zone_kinds = {
-            kind
-            for site in _member_sites(index, system.id)
-            for kind in facts.zone_kinds_by_site.get(site, ())
-        }
+        zone_kinds = zone_kinds_at(index, _member_sites(index, system.id))
     else:  # only the zones its own members sit in
         zone_kinds = {
             index.zones[t.obj.zone].kind for t in members if t and t.obj.zone in index.zones
