@@ -102,11 +102,10 @@ class _Progress:
         if name == "runner_on_start":
             progress.task = str(data.get("task", ""))
         elif name in _COUNTED:
-            key = _COUNTED[name]
+            key = _COUNTED[name]  # as in Ansible's recap, ok counts the changed tasks too
+            setattr(progress, key, getattr(progress, key) + 1)
             if key == "ok" and (data.get("res") or {}).get("changed"):
                 progress.changed += 1
-            else:
-                setattr(progress, key, getattr(progress, key) + 1)
         return True
 
     def table(self) -> Table:
