@@ -115,6 +115,10 @@ class Estate(Model):
     connection_overlay: PathText | None = None
     """A file (relative to the estate directory) with per-target connection overrides, e.g.
     written by the lab; read when it exists."""
+    endpoint_ca: PathText | None = None
+    """The CA certificate (PEM, inside the estate directory, relative to it) that signs the
+    endpoints' management certificates: endpoint probes send credentials only to a peer whose
+    certificate it verifies."""
 
     @field_validator("regimes")
     @classmethod
