@@ -23,7 +23,12 @@ PLAY = """\
 """
 
 
-def run_debug_play(inventory: Path, workdir: Path, expressions: list[str]) -> dict[str, list[Any]]:
+def run_debug_play(
+    inventory: Path,
+    workdir: Path,
+    expressions: list[str],
+    extra_inventories: list[Path] | None = None,
+) -> dict[str, list[Any]]:
     """Host name -> the printed value of each expression, in order (one debug task prints
     them all). The variables are used as a play uses them: inside ``{{ ... }}``."""
     plays = PLAY % ", ".join(expressions)
@@ -39,7 +44,11 @@ def run_debug_play(inventory: Path, workdir: Path, expressions: list[str]) -> di
         "ANSIBLE_FORKS": "1",
     }
     done = subprocess.run(
-        [str(ANSIBLE_PLAYBOOK), "-i", str(inventory), str(playbook)],
+        [
+            str(ANSIBLE_PLAYBOOK),
+            *(f"-i{path}" for path in [inventory, *(extra_inventories or [])]),
+            str(playbook),
+        ],
         cwd=workdir,
         env=env,
         capture_output=True,

@@ -53,8 +53,8 @@ class Localized(Model):
 class SecretRef(Model):
     """Where a secret lives; never the secret itself. Exactly one source is set."""
 
-    env: str | None = Field(default=None, pattern=r"^[A-Z_][A-Z0-9_]*$")
-    vault: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    env: str | None = Field(default=None, pattern=r"^[A-Z_][A-Z0-9_]*$", max_length=128)
+    vault: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=128)
     file: PathText | None = None
 
     def model_post_init(self, _context: object) -> None:
