@@ -18,10 +18,12 @@ Renders run in-process; the whole matrix stays well under a minute.
 from __future__ import annotations
 
 import copy
+import html.parser
 import re
 import shutil
 import types
 import typing
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +48,7 @@ from capdo.network.estate import load_network_estate
 from capdo.network.model import NetworkContext
 from capdo.network.render import Renderer
 from tests.conftest import LAB_ESTATE
+from tests.reports.conftest import lab_records, write_records
 from tests.security.ansible_play import run_debug_play
 from tests.security.test_render_walls import _dot_tokens
 
@@ -564,3 +567,52 @@ def test_static_ansible_export_of_accepted_cells_is_inert(matrix: Matrix, tmp_pa
         for key, value in values.items():
             if key in expected[host]:
                 assert value == expected[host][key], (host, key)
+
+
+class _Markup(html.parser.HTMLParser):
+    """The elements, and the text, of an HTML report."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+REPORTED = ("html-script", "xml-close", "jinja-expression", "quotes")
+"""The hostile strings whose cells reach the reports (names and decisions of systems, sites)."""
+
+
+@pytest.mark.parametrize("name", REPORTED)
+def test_html_and_xlsx_reports_of_accepted_cells_are_inert(
+    matrix: Matrix, tmp_path: Path, name: str
+) -> None:
+    """The estate holding every accepted cell of one hostile string, reported in HTML and
+    XLSX: the string is text in the page (no element of it), and plain text in the workbook
+    (no formula)."""
+    root = matrix.accepted_estates[name]
+    value = HOSTILE[name].replace(MARKER, str(matrix.marker))
+    records = write_records(tmp_path / "r.jsonl", lab_records(root, "matrix"))
+    args = ["report", "-i", str(root), "-r", str(records), "--out", str(tmp_path / "out")]
+    args += ["--store", str(tmp_path / "h.sqlite"), "-f", "html,xlsx", "--lang", "en"]
+    done = click.testing.CliRunner().invoke(typer.main.get_command(app), args)
+    assert done.exit_code in (0, 1), done.output
+    page = next((tmp_path / "out").glob("*.html")).read_text(encoding="utf-8")
+    clean = _Markup()
+    clean.feed(page)
+    assert "evil" not in clean.tags
+    assert clean.tags.count("script") == page.count("<script")  # only the report's own
+    assert any(value in chunk for chunk in clean.text), "the value is shown as text"
+    with zipfile.ZipFile(next((tmp_path / "out").glob("*.xlsx"))) as book:
+        for part in book.namelist():
+            if part.endswith(".xml"):
+                xml = book.read(part)
+                ElementTree.fromstring(xml)  # well-formed
+                assert b"<f>" not in xml, part  # no formula cell
+                assert b"<f " not in xml, part
+    assert not matrix.marker.exists()
