@@ -108,6 +108,7 @@ def servers(tmp_path: Path, estate: tuple[Path, Inventory]) -> Iterator[dict[str
         "rogue": _server(tmp_path / "rogue", tmp_path / "rogue-ca" / "ca.crt", "200 OK"),
         "trusted-404": _server(tmp_path / "t404", trusted_ca, "404 Not Found"),
         "trusted-500": _server(tmp_path / "t500", trusted_ca, "500 Internal Server Error"),
+        "trusted-200-page": _server(tmp_path / "t200", trusted_ca, "200 OK"),
     }
     yield {"ca": trusted_ca, **made}
     for server in made.values():
@@ -179,7 +180,7 @@ def test_insecure_sends_credentials_and_every_record_says_so(
         assert actual["insecure_tls"] is True, requirement
 
 
-@pytest.mark.parametrize("name", ["trusted-404", "trusted-500"])
+@pytest.mark.parametrize("name", ["trusted-404", "trusted-500", "trusted-200-page"])
 def test_unexpected_http_answer_is_an_error_not_a_fail(
     servers: dict[str, object], estate: tuple[Path, Inventory], name: str
 ) -> None:

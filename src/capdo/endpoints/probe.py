@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from capdo.endpoints.config import EndpointConfig
+from capdo.endpoints.config import EndpointConfig, factory_default
 from capdo.endpoints.net import (
     HttpReply,
     SipFact,
@@ -229,6 +229,8 @@ async def _management(
     )
     if reply.status != 200:
         return _with(facts, default_login, reply, None, reply.error or f"http {reply.status}")
+    if not _is_export(fmt, reply):
+        return _with(facts, default_login, reply, None, "unreadable: not a configuration export")
     try:
         config = fmt.read(reply.body)
     except Exception as exc:  # a malformed export is a fact, not a crash
@@ -237,14 +239,17 @@ async def _management(
 
 
 def _is_export(fmt: VendorFormat, reply: HttpReply) -> bool:
-    """A login really succeeded only when it returned the configuration export."""
+    """A login really succeeded only when it returned the configuration export: a 200 whose
+    body the vendor's reader parses and that sets at least one of the vendor's keys (a portal
+    or error page answered with 200 is not a login)."""
     if reply.status != 200:
         return False
     try:
+        keys = fmt.parse(reply.body)
         fmt.read(reply.body)
-    except Exception:  # a page that is not the export (a portal, an error page)
+    except Exception:  # a page that is not the export
         return False
-    return True
+    return not keys.keys().isdisjoint(fmt.keys(factory_default(""), ""))
 
 
 def _with(
