@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import json
+import shlex
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,19 @@ def test_nornir_and_json_exports_are_plain_data(tmp_path: Path, payload: tuple[s
     assert text in json.dumps(hosts)
     (estate,) = export(hostile, LAB_ESTATE, "json", tmp_path / "json")
     assert text in json.dumps(json.loads(estate.read_text(encoding="utf-8")))
+
+
+def test_ssh_config_from_the_overlay_stays_one_argument(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``ansible_ssh_common_args`` is split like a shell line by Ansible: a path from the
+    connection overlay cannot add an ssh option (``ProxyCommand`` runs a command)."""
+    path = "cfg -o ProxyCommand=touch " + str(tmp_path / "pwned")
+    overlay = tmp_path / "overlay.yml"
+    overlay.write_text(yaml.safe_dump({"lab-log01": {"ssh_config": path}}), encoding="utf-8")
+    monkeypatch.setenv("CAPDO_CONNECTIONS", str(overlay))
+    (hosts,) = export(_lab(), LAB_ESTATE, "ansible", tmp_path / "export")
+    text = hosts.read_text(encoding="utf-8")
+    line = next(ln for ln in text.splitlines() if "ansible_ssh_common_args" in ln)
+    value = yaml.safe_load(line.split("!unsafe", 1)[1])
+    assert shlex.split(value) == ["-F", path]
