@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from capdo.endpoints.trust import estate_ca_file
 from capdo.inventory.model import Inventory
 from capdo.inventory.validate import load_estate
 from capdo.lab.endpoints import EndpointLab, specs_for_estate, write_overlay
@@ -113,7 +114,8 @@ def start_emulation(
     """Start emulations provisioned from ``provision_from`` (default: the same estate)."""
     source = provision_from or root
     specs = specs_for_estate(load(source), source, faults, password=TEST_PASSWORD)
-    lab = EndpointLab(specs)
+    # signed by the estate's CA (endpoint_ca), as `capdo lab up` does: the probes verify it
+    lab = EndpointLab(specs, ca_file=estate_ca_file(load(root).estate, root))
     ports = lab.start()
     overlay = write_overlay(root.parent / f"{root.name}-connections.yml", ports, merge=False)
     monkeypatch.setenv("CAPDO_CONNECTIONS", str(overlay))

@@ -49,6 +49,32 @@ TimeoutOption = Annotated[float, typer.Option("--timeout", help="Seconds per pro
 ConcurrencyOption = Annotated[
     int, typer.Option("--concurrency", min=1, help="Endpoints probed at once.")
 ]
+CaOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--ca",
+        help="CA certificate (PEM) the endpoints' HTTPS certificates must chain to before "
+        "credentials are sent (default: the estate's endpoint_ca).",
+    ),
+]
+InsecureOption = Annotated[
+    bool,
+    typer.Option(
+        "--insecure",
+        help="Send credentials even to endpoints whose certificate does not verify "
+        "(recorded in every result record).",
+    ),
+]
+
+
+def _settings(
+    timeout: float, concurrency: int, ca: Path | None, insecure: bool, lang: Lang
+) -> ProbeSettings:
+    if ca is not None and not ca.is_file():
+        raise _fail(t("endpoints.error.ca-missing", lang, path=ca))
+    return ProbeSettings(
+        timeout, concurrency, str(ca) if ca is not None else None, insecure=insecure
+    )
 
 
 def _fail(message: str) -> typer.Exit:
@@ -151,7 +177,9 @@ def _facts_json(fact: ProbeFacts) -> dict[str, object]:
             "tls": fact.mgmt_tls.version,
             "not_after": fact.mgmt_tls.not_after,
             "error": fact.mgmt_tls.error,
+            "verified": fact.tls_verified,
         },
+        "insecure": fact.insecure,
         "open": fact.open_ports,
         "legacy_tls_accepted": fact.legacy_tls,
         "snmp_default_communities": list(fact.snmp_communities),
@@ -167,6 +195,8 @@ def probe(
     timeout: TimeoutOption = 3.0,
     concurrency: ConcurrencyOption = 128,
     output: FormatOption = OutputFormat.text,
+    ca: CaOption = None,
+    insecure: InsecureOption = False,
     lang: LangOption = "vi",
 ) -> None:
     """Thăm dò SIP (UDP/TCP/TLS), HTTPS quản trị và cổng không an toàn (probe endpoints)."""
@@ -174,11 +204,12 @@ def probe(
     root, inv = _load(inventory, language)
     planner = Planner(inv, root)
     warnings: list[tuple[str, dict[str, object]]] = []
+    settings = _settings(timeout, concurrency, ca, insecure, language)
     try:
         plans = select(planner, limit)
+        facts = probe_plans(planner, plans, settings, warnings)
     except EstateError as exc:
         raise _fail(t(exc.key, language, **exc.params)) from None
-    facts = probe_plans(planner, plans, ProbeSettings(timeout, concurrency), warnings)
     for key, params in warnings:
         typer.echo(t(key, language, **params), err=True)
     if output is OutputFormat.json:
@@ -208,6 +239,8 @@ def check(
     timeout: TimeoutOption = 3.0,
     concurrency: ConcurrencyOption = 128,
     output: FormatOption = OutputFormat.text,
+    ca: CaOption = None,
+    insecure: InsecureOption = False,
     lang: LangOption = "vi",
 ) -> None:
     """Kiểm tra điểm cầu theo cấp độ của hệ thống, ghi kết quả (check endpoints at their level)."""
@@ -216,7 +249,8 @@ def check(
         raise _fail(t("endpoints.error.fail-on", language, allowed=", ".join(FAIL_ON)))
     root, inv = _load(inventory, language)
     try:
-        outcome = check_estate(inv, root, limit=limit, settings=ProbeSettings(timeout, concurrency))
+        settings = _settings(timeout, concurrency, ca, insecure, language)
+        outcome = check_estate(inv, root, limit=limit, settings=settings)
     except (EstateError, PolicyError) as exc:
         raise _fail(t(exc.key, language, **exc.params)) from None
     for key, params in outcome.warnings:

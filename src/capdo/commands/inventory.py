@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
@@ -23,6 +24,7 @@ from capdo.commands._options import (
 )
 from capdo.exports.write import ExportFormat, export, model_json
 from capdo.i18n import Lang, t
+from capdo.inventory.dot import wan_graph
 from capdo.inventory.index import EstateIndex
 from capdo.inventory.loader import COLLECTIONS
 from capdo.inventory.model import Inventory
@@ -213,20 +215,17 @@ def graph(
         typer.echo(json.dumps({"sites": nodes, "links": edges}, ensure_ascii=False, indent=2))
         return
     if output == "dot":
-        lines = ["graph wan {", "  node [shape=box];"]
-        for s in inv.sites:
-            if s.status == "active" and per_site.get(s.id):
-                lines.append(f'  "{s.id}" [label="{s.name.get(language)}"];')
-        for e in edges:
-            style = "solid" if e["role"] == "primary" else "dashed"
-            lines.append(f'  "{e["a"]}" -- "{e["z"]}" [style={style}];')
-        lines.append("}")
-        typer.echo("\n".join(lines))
+        labels = [
+            (s.id, s.name.get(language))
+            for s in inv.sites
+            if s.status == "active" and per_site.get(s.id)
+        ]
+        typer.echo(wan_graph(labels, edges))
         return
     roots = [s for s in inv.sites if s.parent is None]
     console = _console()
     for root_site in roots:
-        tree = Tree(f"{root_site.name.get(language)} ({root_site.id})")
+        tree = Tree(escape(f"{root_site.name.get(language)} ({root_site.id})"))
         _grow(tree, root_site.id, index, per_site, language)
         console.print(tree)
 
@@ -234,7 +233,7 @@ def graph(
 def _grow(node: Tree, site_id: str, index: EstateIndex, per_site: Counter[str], lang: Lang) -> None:
     for kid in index.children.get(site_id, ()):
         site = index.sites[kid]
-        label = f"{site.name.get(lang)} ({site.id}, {site.kind}) · {per_site.get(kid, 0)}"
+        label = escape(f"{site.name.get(lang)} ({site.id}, {site.kind}) · {per_site.get(kid, 0)}")
         if site.status != "active":
             label = f"[dim]{label} [{site.status}][/]"
         _grow(node.add(label), kid, index, per_site, lang)

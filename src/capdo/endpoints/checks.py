@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from ipaddress import IPv4Address, IPv4Network, ip_network
 
 from pydantic import JsonValue
@@ -15,7 +15,7 @@ from capdo.compliance.results import Evidence, ResultRecord, Status
 from capdo.endpoints.intended import EndpointPlan
 from capdo.endpoints.net import cert_valid_now
 from capdo.endpoints.policy import FirmwarePolicy, at_least
-from capdo.endpoints.probe import UNSUPPORTED_VENDOR, ProbeFacts
+from capdo.endpoints.probe import TLS_UNVERIFIED, UNSUPPORTED_VENDOR, ProbeFacts
 from capdo.inventory.index import EstateIndex
 
 CHECKER = "capdo.endpoints"
@@ -46,6 +46,12 @@ def _config_missing(ctx: CheckContext) -> Verdict:
             "manual",
             detail="endpoints.check.unsupported-vendor",
             actual={"vendor": ctx.plan.endpoint.vendor},
+        )
+    if ctx.facts.config_error == TLS_UNVERIFIED:
+        return Verdict(
+            "error",
+            detail="endpoints.check.tls-unverified",
+            actual={"reason": TLS_UNVERIFIED, "credentials_sent": False},
         )
     return Verdict(
         "error",
@@ -85,18 +91,23 @@ def check_default_login(ctx: CheckContext) -> Verdict:
         return Verdict("manual", detail="endpoints.check.vc03.not-tried")
     expected: JsonValue = {"default_login": "refused"}
     if reply.status is None:
-        return Verdict("error", expected, {"error": reply.error}, "endpoints.check.probe-failed")
+        detail = (
+            "endpoints.check.tls-unverified"
+            if reply.error == TLS_UNVERIFIED
+            else "endpoints.check.probe-failed"
+        )
+        return Verdict("error", expected, {"error": reply.error}, detail)
     refused = reply.status in {401, 403}
+    accepted = ctx.facts.default_login_export  # a 200 carrying the configuration export
     actual: JsonValue = {
         "default_login": "refused" if refused else f"http {reply.status}",
         "estate_credential": "accepted" if ctx.facts.config is not None else "not verified",
     }
-    return Verdict(
-        "pass" if refused else "fail",
-        expected,
-        actual,
-        None if refused else "endpoints.check.vc03.default-accepted",
-    )
+    if refused:
+        return Verdict("pass", expected, actual)
+    if accepted:
+        return Verdict("fail", expected, actual, "endpoints.check.vc03.default-accepted")
+    return Verdict("error", expected, actual, "endpoints.check.vc03.unexpected")
 
 
 def _within(prefixes: tuple[str, ...], allowed: tuple[str, ...]) -> bool:
@@ -124,6 +135,8 @@ def check_management(ctx: CheckContext) -> Verdict:
             problems.append("accepts TLS 1.0/1.1")
         if (tls.signature_hash or "").lower() in WEAK_HASHES:
             problems.append(f"certificate signed with {tls.signature_hash}")
+        if ctx.facts.tls_verified is False:
+            problems.append("certificate not trusted (does not verify against the CA)")
     for name, state in ctx.facts.open_ports.items():
         if state:
             problems.append(f"{name} open")
@@ -143,6 +156,7 @@ def check_management(ctx: CheckContext) -> Verdict:
             "signature_hash": tls.signature_hash,
             "key_bits": tls.key_bits,
         },
+        "certificate_verified": ctx.facts.tls_verified,
         "open": dict(ctx.facts.open_ports.items()),
         "management_allow": allow,
         "problems": list[JsonValue](problems),
@@ -312,6 +326,18 @@ CHECKS: dict[str, Callable[[CheckContext], Verdict]] = {
 MODEL_ONLY = frozenset({"VC.07"})
 
 
+def _insecure(verdict: Verdict) -> Verdict:
+    """The verdict of a run made with ``--insecure``: its evidence says that credentials went
+    over TLS whose peer was not verified."""
+    actual = verdict.actual
+    marked: JsonValue = (
+        {**actual, "insecure_tls": True}
+        if isinstance(actual, dict)
+        else {"observed": actual, "insecure_tls": True}
+    )
+    return replace(verdict, actual=marked)
+
+
 def evaluate(ctx: CheckContext, run_id: str) -> list[ResultRecord]:
     """One record per requirement of the endpoint's baseline that has a check here."""
     records = []
@@ -331,6 +357,8 @@ def evaluate(ctx: CheckContext, run_id: str) -> list[ResultRecord]:
             )
         else:
             verdict = check(ctx)
+        if ctx.facts.insecure and requirement not in MODEL_ONLY:
+            verdict = _insecure(verdict)
         records.append(
             ResultRecord(
                 requirement_id=requirement,

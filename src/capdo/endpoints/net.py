@@ -23,11 +23,24 @@ from capdo.endpoints.sip import (
 )
 
 
+def verified_context(ca_file: str | None) -> ssl.SSLContext:
+    """A TLS client context that checks the peer's chain (against ``ca_file``, else the
+    system trust store) and its name or address: the only one that carries credentials.
+    A ``ca_file`` that cannot be read trusts nothing (every peer fails verification)."""
+    if ca_file is None:
+        return ssl.create_default_context()
+    try:
+        return ssl.create_default_context(cafile=ca_file)
+    except (OSError, ssl.SSLError):
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies, with no trust anchor
+
+
 def client_context(verify_file: str | None = None) -> ssl.SSLContext:
-    """A TLS client context: no chain check unless a CA file is given (endpoints ship
-    self-signed certificates); validity dates and strength are checked separately."""
+    """A TLS client context for observing (certificate dates, strength, SIP over TLS): no
+    chain check unless a CA file is given. Never used to send credentials unless the operator
+    opted out of verification (``--insecure``)."""
     if verify_file:
-        return ssl.create_default_context(cafile=verify_file)
+        return verified_context(verify_file)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE

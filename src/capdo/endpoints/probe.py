@@ -12,10 +12,10 @@ import asyncio
 import resource
 import ssl
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from capdo.endpoints.config import EndpointConfig
+from capdo.endpoints.config import EndpointConfig, factory_default
 from capdo.endpoints.net import (
     HttpReply,
     SipFact,
@@ -27,10 +27,11 @@ from capdo.endpoints.net import (
     sip_options_stream,
     sip_options_udp,
     tls_facts,
+    verified_context,
 )
 from capdo.endpoints.sip import Product, parse_product
 from capdo.endpoints.snmp import DEFAULT_COMMUNITIES, community_answers
-from capdo.endpoints.vendors import DEFAULT_PASSWORDS, FORMATS
+from capdo.endpoints.vendors import DEFAULT_PASSWORDS, FORMATS, VendorFormat
 from capdo.exports.connections import overlay_path, read_overlay
 from capdo.inventory.model import Endpoint, Estate
 
@@ -49,6 +50,9 @@ OPTIONAL_PORTS = frozenset({"http", "telnet", "snmp"})
 
 UNSUPPORTED_VENDOR = "unsupported-vendor"
 """Config error of an endpoint whose vendor has no configuration reader here."""
+TLS_UNVERIFIED = "tls-unverified"
+"""Config error of an endpoint whose management certificate did not verify: no credential
+was sent to it."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,12 @@ class ProbeFacts:
     config_reply: HttpReply | None = None
     config: EndpointConfig | None = None
     config_error: str | None = None
+    tls_verified: bool | None = None
+    """Whether the management certificate verified against the trusted CA (None: no HTTPS)."""
+    insecure: bool = False
+    """Credentials were sent without verifying the peer (the operator's ``--insecure``)."""
+    default_login_export: bool = False
+    """The vendor's default login returned a readable configuration export (a real login)."""
 
     @property
     def reachable(self) -> bool:
@@ -127,13 +137,17 @@ class ProbeSettings:
     timeout: float = 3.0
     limit: int = 128
     ca_file: str | None = None
+    """The CA that endpoint certificates must chain to before credentials are sent (None:
+    the system trust store)."""
+    insecure: bool = False
+    """Send credentials even when the peer's certificate does not verify (recorded)."""
     try_default_login: bool = True
     snmp_timeout: float = 1.0
     """An agent stays silent on a wrong community, so every silent community costs this long."""
 
 
 async def probe_one(target: ProbeTarget, settings: ProbeSettings) -> ProbeFacts:
-    context = client_context(settings.ca_file)
+    context = client_context()  # observing only: no credentials go over this one
     host, ports, timeout = target.host, target.ports, settings.timeout
 
     async def closed_or_open(key: str) -> bool | None:
@@ -179,7 +193,14 @@ async def probe_one(target: ProbeTarget, settings: ProbeSettings) -> ProbeFacts:
     )
     if not mgmt.ok:
         return facts
-    return await _management(target, settings, facts, context)
+    trusted = verified_context(settings.ca_file)
+    verified = (await tls_facts(host, ports["https"], timeout, trusted)).ok
+    facts = replace(facts, tls_verified=verified, insecure=settings.insecure)
+    if not verified and not settings.insecure:
+        # never send a credential (not even a vendor default) to a peer we cannot verify
+        refused = HttpReply(error=TLS_UNVERIFIED)
+        return _with(facts, refused, None, None, TLS_UNVERIFIED)
+    return await _management(target, settings, facts, trusted if verified else context)
 
 
 async def _management(
@@ -194,6 +215,8 @@ async def _management(
         default_login = await https_get(
             target.host, port, fmt.export_path, DEFAULT_PASSWORDS[target.vendor], timeout, context
         )
+        facts = replace(facts, default_login_export=_is_export(fmt, default_login))
+        default_login = HttpReply(default_login.status, "", default_login.error)
     if target.admin_password is None:
         return _with(facts, default_login, None, None, "credential-unresolved")
     reply = await https_get(
@@ -206,11 +229,27 @@ async def _management(
     )
     if reply.status != 200:
         return _with(facts, default_login, reply, None, reply.error or f"http {reply.status}")
+    if not _is_export(fmt, reply):
+        return _with(facts, default_login, reply, None, "unreadable: not a configuration export")
     try:
         config = fmt.read(reply.body)
     except Exception as exc:  # a malformed export is a fact, not a crash
         return _with(facts, default_login, reply, None, f"unreadable: {type(exc).__name__}")
     return _with(facts, default_login, reply, config.without_secrets(), None)
+
+
+def _is_export(fmt: VendorFormat, reply: HttpReply) -> bool:
+    """A login really succeeded only when it returned the configuration export: a 200 whose
+    body the vendor's reader parses and that sets at least one of the vendor's keys (a portal
+    or error page answered with 200 is not a login)."""
+    if reply.status != 200:
+        return False
+    try:
+        keys = fmt.parse(reply.body)
+        fmt.read(reply.body)
+    except Exception:  # a page that is not the export
+        return False
+    return not keys.keys().isdisjoint(fmt.keys(factory_default(""), ""))
 
 
 def _with(
@@ -220,18 +259,12 @@ def _with(
     config: EndpointConfig | None,
     error: str | None,
 ) -> ProbeFacts:
-    return ProbeFacts(
-        facts.name,
-        facts.host,
-        facts.sip,
-        facts.mgmt_tls,
-        facts.open_ports,
-        facts.legacy_tls,
-        facts.snmp_communities,
-        default_login,
-        HttpReply(reply.status, "", reply.error) if reply is not None else None,
-        config,
-        error,
+    return replace(
+        facts,
+        default_login=default_login,
+        config_reply=HttpReply(reply.status, "", reply.error) if reply is not None else None,
+        config=config,
+        config_error=error,
     )
 
 

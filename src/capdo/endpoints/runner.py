@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from capdo.compliance.results import ResultRecord
@@ -14,6 +14,7 @@ from capdo.endpoints.intended import EndpointPlan, EstateError, Planner
 from capdo.endpoints.policy import load_firmware_policy
 from capdo.endpoints.probe import ProbeFacts, ProbeSettings, probe_targets, run_probes
 from capdo.endpoints.secrets import endpoint_credential
+from capdo.endpoints.trust import ca_file_for
 from capdo.inventory.model import Endpoint, Inventory
 from capdo.secrets import SecretError
 
@@ -70,6 +71,13 @@ def probe_plans(
     settings: ProbeSettings,
     warnings: list[tuple[str, dict[str, object]]],
 ) -> list[ProbeFacts]:
+    if settings.ca_file is None:  # no --ca: the estate's CA (None: the system trust store)
+        ca_file, readable = ca_file_for(planner.inventory.estate, planner.root, None)
+        if not readable:
+            warnings.append(("endpoints.warning.ca-missing", {"path": ca_file}))
+        settings = replace(settings, ca_file=ca_file)
+    if settings.insecure:
+        warnings.append(("endpoints.warning.insecure", {}))
     creds = _credentials(planner, warnings)
     targets = probe_targets(
         (p.endpoint for p in plans),
@@ -90,7 +98,7 @@ def check_estate(
     now: dt.datetime | None = None,
 ) -> RunOutcome:
     """Probe and check the selected endpoints. Raises EstateError / PolicyError for bad
-    input; network trouble becomes ``error`` records."""
+    input (an unusable CA file too); network trouble becomes ``error`` records."""
     planner = Planner(inventory, root)
     plans = select(planner, limit)
     firmware = load_firmware_policy(root)

@@ -21,6 +21,7 @@ from xml.sax.saxutils import quoteattr
 from defusedxml import ElementTree
 
 from capdo.endpoints.config import EndpointConfig, factory_default
+from capdo.inventory.strings import unsafe_char
 
 Vendor = Literal["yealink", "poly"]
 SUPPORTED: tuple[Vendor, ...] = ("yealink", "poly")
@@ -52,6 +53,25 @@ def _int(value: str | None, default: int) -> int:
         return int(value) if value is not None else default
     except ValueError:
         return default
+
+
+def one_line(value: str) -> str:
+    """``value`` without control or invisible characters: a value can never start a new line
+    (and so a new key) of a provisioning file, nor hide text from its reader. The model
+    already refuses such strings; this is the second wall at the file format."""
+    while (bad := unsafe_char(value)) is not None:
+        value = value.replace(bad, "")
+    return value
+
+
+def xml_comment(text: str) -> str:
+    """``text`` safe inside ``<!-- ... -->``: one line, no ``--`` (which XML forbids in a
+    comment, and ``-->`` would end it), no trailing ``-``, angle brackets shown as ‹ › (so that
+    no markup appears even to a reader that ignores comments)."""
+    text = one_line(text).replace("<", "\u2039").replace(">", "\u203a")
+    while "--" in text:
+        text = text.replace("--", "-")
+    return text.rstrip("-")
 
 
 def _list(value: str | None) -> tuple[str, ...]:
@@ -105,8 +125,8 @@ def yealink_keys(c: EndpointConfig, label: str) -> KeyValues:
 
 
 def yealink_file(keys: KeyValues, header: str) -> str:
-    lines = ["#!version:1.0.0.1", f"## {header}"]
-    lines.extend(f"{key} = {value}" for key, value in keys.items())
+    lines = ["#!version:1.0.0.1", f"## {one_line(header)}"]
+    lines.extend(f"{one_line(key)} = {one_line(value)}" for key, value in keys.items())
     return "\n".join(lines) + "\n"
 
 
@@ -210,13 +230,13 @@ def poly_keys(c: EndpointConfig, label: str) -> KeyValues:
 def poly_file(keys: KeyValues, header: str) -> str:
     lines = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
-        f"<!-- {header} -->",
+        f"<!-- {xml_comment(header)} -->",
         "<polycomConfig>",
     ]
     for group in _POLY_GROUPS:
         members = [(k, v) for k, v in keys.items() if k.split(".", 1)[0] == group]
         if members:
-            attrs = "".join(f"\n    {k}={quoteattr(v)}" for k, v in members)
+            attrs = "".join(f"\n    {k}={quoteattr(one_line(v))}" for k, v in members)
             lines.append(f"  <{group}{attrs}/>")
     lines.append("</polycomConfig>")
     return "\n".join(lines) + "\n"
@@ -225,9 +245,9 @@ def poly_file(keys: KeyValues, header: str) -> str:
 def poly_master(stem: str, config_name: str) -> str:
     return (
         '<?xml version="1.0" standalone="yes"?>\n'
-        f'<APPLICATION APP_FILE_PATH="" CONFIG_FILES="{config_name}" MISC_FILES="" '
-        'LOG_FILE_DIRECTORY="" OVERRIDES_DIRECTORY="" CONTACTS_DIRECTORY="" '
-        f'LICENSE_DIRECTORY=""/>\n<!-- {stem} -->\n'
+        f'<APPLICATION APP_FILE_PATH="" CONFIG_FILES={quoteattr(one_line(config_name))} '
+        'MISC_FILES="" LOG_FILE_DIRECTORY="" OVERRIDES_DIRECTORY="" CONTACTS_DIRECTORY="" '
+        f'LICENSE_DIRECTORY=""/>\n<!-- {xml_comment(stem)} -->\n'
     )
 
 

@@ -9,6 +9,7 @@ both produce the same inventory. Groups: ``servers``, ``network_devices``, ``end
 from __future__ import annotations
 
 import re
+import shlex
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,7 +72,8 @@ def host_variables(
     if conn.private_key_file:
         variables["ansible_ssh_private_key_file"] = conn.private_key_file
     if conn.ssh_config:
-        variables["ansible_ssh_common_args"] = f"-F {conn.ssh_config}"
+        # one argument, whatever the path holds: Ansible splits this value like a shell
+        variables["ansible_ssh_common_args"] = f"-F {shlex.quote(conn.ssh_config)}"
     if target.kind == "server":
         server = index.servers[target.name]
         variables["ansible_python_interpreter"] = inventory.estate.defaults.python_interpreter

@@ -245,12 +245,12 @@ class _Loader:
 def _lenient_estate(data: dict[Any, Any]) -> Estate:
     """The valid parts of an invalid estate file, so that the other rules can still run."""
     parts: dict[str, Any] = {
-        "id": str(data.get("id", "estate")),
+        "id": "estate",
         "organisation": {"vi": "?"},
         "regimes": ("legacy", "new"),
         "credentials": {},
     }
-    for key in ("organisation", "security_unit", "regimes", "defaults", "connection_overlay"):
+    for key in ("id", "organisation", "security_unit", "regimes", "defaults", "connection_overlay"):
         if key in data:
             try:
                 Estate.model_validate({**parts, key: data[key]})

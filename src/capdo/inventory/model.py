@@ -14,6 +14,17 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from capdo.inventory.strings import (
+    ConfigText,
+    HostName,
+    PathText,
+    SipAddress,
+    Text,
+    TimeZone,
+    UserName,
+    Word,
+)
+
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=63)]
 """An ASCII id: lower case letters, digits, dot, dash, underscore (Vietnamese goes in names)."""
 
@@ -29,8 +40,8 @@ class Model(BaseModel):
 class Localized(Model):
     """A text in Vietnamese (required) and English (optional, falls back to Vietnamese)."""
 
-    vi: str = Field(min_length=1)
-    en: str | None = None
+    vi: Text = Field(min_length=1)
+    en: Text | None = None
 
     def get(self, lang: str) -> str:
         return self.en if lang == "en" and self.en else self.vi
@@ -42,9 +53,9 @@ class Localized(Model):
 class SecretRef(Model):
     """Where a secret lives; never the secret itself. Exactly one source is set."""
 
-    env: str | None = Field(default=None, pattern=r"^[A-Z_][A-Z0-9_]*$")
-    vault: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
-    file: str | None = None
+    env: str | None = Field(default=None, pattern=r"^[A-Z_][A-Z0-9_]*$", max_length=128)
+    vault: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=128)
+    file: PathText | None = None
 
     def model_post_init(self, _context: object) -> None:
         sources = [s for s in (self.env, self.vault, self.file) if s is not None]
@@ -64,7 +75,7 @@ class SecretRef(Model):
 class Credential(Model):
     """A login: the user name is data, the password and key are references."""
 
-    username: str
+    username: UserName
     password: SecretRef | None = None
     private_key: SecretRef | None = None
     enable_secret: SecretRef | None = None
@@ -78,18 +89,18 @@ Decree 331/2026 + Law 116/2025."""
 
 
 class EstateDefaults(Model):
-    ssh_user: str = "root"
+    ssh_user: UserName = "root"
     ssh_port: int = Field(default=22, ge=1, le=65535)
-    python_interpreter: str = "/usr/bin/python3"
-    server_credential: str | None = None
-    device_credential: str | None = None
-    endpoint_credential: str | None = None
-    timezone: str = "Asia/Ho_Chi_Minh"
-    ntp_servers: tuple[str, ...] = ()
+    python_interpreter: PathText = "/usr/bin/python3"
+    server_credential: Slug | None = None
+    device_credential: Slug | None = None
+    endpoint_credential: Slug | None = None
+    timezone: TimeZone = "Asia/Ho_Chi_Minh"
+    ntp_servers: tuple[HostName, ...] = ()
     dns_servers: tuple[IPv4Address, ...] = ()
-    log_servers: tuple[str, ...] = ()
+    log_servers: tuple[Slug, ...] = ()
     """Names of the servers that receive the estate's central logs."""
-    domain: str | None = None
+    domain: HostName | None = None
 
 
 class Estate(Model):
@@ -101,9 +112,13 @@ class Estate(Model):
     """The regimes in force; both during the transition (Decree 331 Art. 39)."""
     defaults: EstateDefaults = EstateDefaults()
     credentials: dict[Slug, Credential] = {}
-    connection_overlay: str | None = None
+    connection_overlay: PathText | None = None
     """A file (relative to the estate directory) with per-target connection overrides, e.g.
     written by the lab; read when it exists."""
+    endpoint_ca: PathText | None = None
+    """The CA certificate (PEM, inside the estate directory, relative to it) that signs the
+    endpoints' management certificates: endpoint probes send credentials only to a peer whose
+    certificate it verifies."""
 
     @field_validator("regimes")
     @classmethod
@@ -139,7 +154,7 @@ class Site(Model):
     name: Localized
     kind: SiteKind
     parent: Slug | None = None
-    address: str | None = None
+    address: Text | None = None
     coordinates: Coordinates | None = None
     status: Literal["active", "planned", "retired"] = "active"
     """Retired sites keep the pre-2025 structure expressible (abolished districts, merged
@@ -202,7 +217,7 @@ class LevelDecision(Model):
 
     level: int = Field(ge=1, le=5)
     status: Literal["approved", "proposed"]
-    decision: str | None = None
+    decision: Text | None = None
     """Decision number, e.g. 1234/QĐ-UBND."""
     date: dt.date | None = None
     approver: Localized | None = None
@@ -213,9 +228,9 @@ class LevelDecision(Model):
 
 
 class SystemMembers(Model):
-    servers: tuple[str, ...] = ()
-    devices: tuple[str, ...] = ()
-    endpoints: tuple[str, ...] = ()
+    servers: tuple[Slug, ...] = ()
+    devices: tuple[Slug, ...] = ()
+    endpoints: tuple[Slug, ...] = ()
     sites: tuple[Slug, ...] = ()
 
 
@@ -247,7 +262,7 @@ class InformationSystem(Model):
 
 class OperatingSystem(Model):
     family: Literal["debian", "ubuntu", "rhel", "rocky", "almalinux", "windows", "other"]
-    version: str
+    version: Word
 
 
 class Server(Model):
@@ -275,7 +290,7 @@ class NetworkDevice(Model):
     zone: Slug
     """The management zone its address lives in."""
     address: IPv4Address
-    model: str | None = None
+    model: ConfigText | None = None
     redundancy_group: Slug | None = None
     systems: tuple[Slug, ...] = ()
     credential: Slug | None = None
@@ -283,9 +298,9 @@ class NetworkDevice(Model):
 
 class LinkEnd(Model):
     device: Slug | None = None
-    interface: str | None = None
+    interface: Word | None = None
     address: IPv4Interface
-    external: str | None = None
+    external: ConfigText | None = None
     """For an Internet uplink's provider end: the provider's name instead of a device."""
 
     def model_post_init(self, _context: object) -> None:
@@ -297,7 +312,7 @@ class LinkEnd(Model):
 
 class Routing(Model):
     protocol: Literal["ospf", "static", "bgp"]
-    area: str | None = None
+    area: Word | None = None
     """OSPF area, e.g. '0' or '0.0.0.10'."""
     cost: int | None = Field(default=None, ge=1, le=65535)
 
@@ -307,8 +322,8 @@ class Link(Model):
     kind: Literal["wan", "internet"]
     network: Literal["tslcd", "internet", "private"] = "tslcd"
     """tslcd: the dedicated government data network (mạng truyền số liệu chuyên dùng)."""
-    provider: str
-    circuit_id: str | None = None
+    provider: ConfigText
+    circuit_id: ConfigText | None = None
     a: LinkEnd
     z: LinkEnd
     bandwidth_mbps: int = Field(gt=0)
@@ -326,12 +341,12 @@ class Endpoint(Model):
     site: Slug
     zone: Slug
     vendor: Literal["yealink", "poly", "cisco", "huawei", "avaya", "other"]
-    model: str
-    firmware: str
+    model: ConfigText
+    firmware: Word
     mac: str
     address: IPv4Address
-    sip_uri: str | None = None
-    h323_id: str | None = None
+    sip_uri: SipAddress | None = None
+    h323_id: SipAddress | None = None
     mcu: Slug | None = None
     """The server (MCU) it registers to."""
     systems: tuple[Slug, ...] = ()
@@ -341,7 +356,7 @@ class Endpoint(Model):
     @classmethod
     def _mac(cls, value: str) -> str:
         value = value.lower().replace("-", ":")
-        if not _MAC.match(value):
+        if not _MAC.fullmatch(value):
             raise ValueError("a MAC address is six hex pairs, e.g. 80:5e:c0:12:34:56")
         return value
 

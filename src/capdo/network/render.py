@@ -11,9 +11,34 @@ import jinja2
 import yaml
 
 from capdo.inventory.model import NetworkDevice
+from capdo.inventory.strings import banner_problem, describe_char, unsafe_char
 from capdo.network.model import NetworkContext, device_view
 
 TEMPLATE = "device.j2"
+
+
+class UnsafeValueError(ValueError):
+    """A value that would add or break a configuration line (a newline, a control or an
+    invisible character) reached a template: rendering stops instead of writing it."""
+
+
+class MultilineText(str):
+    """A value allowed to span lines in a template (the login banner), checked per platform."""
+
+    __slots__ = ()
+
+
+def refuse_unsafe(value: object) -> object:
+    """The environment's ``finalize``: every ``{{ ... }}`` value passes here before it is
+    written. The model already refuses such strings; this is the second wall for values that
+    did not come through validation."""
+    if isinstance(value, str):
+        bad = unsafe_char(value, newline=isinstance(value, MultilineText))
+        if bad is not None:
+            raise UnsafeValueError(
+                f"refusing to render {value[:60]!r}: it contains {describe_char(bad)}"
+            )
+    return value
 
 
 @dataclass
@@ -35,20 +60,33 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             autoescape=False,  # device configuration text, not HTML
+            finalize=refuse_unsafe,
         )
 
     @cached_property
     def common(self) -> dict[str, Any]:
         path = self.templates_dir / "common.yml"
         data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
-        return dict(data or {})
+        common = dict(data or {})
+        if isinstance(common.get("banner"), str):
+            common["banner"] = MultilineText(common["banner"])
+        return common
 
     def supports(self, platform: str) -> bool:
         return (self.templates_dir / platform / TEMPLATE).is_file()
 
     def render(self, ctx: NetworkContext, device: NetworkDevice) -> str:
         template = self.env.get_template(f"{device.platform}/{TEMPLATE}")
-        return template.render(device=device_view(ctx, device), common=self.common)
+        banner = self.common.get("banner")
+        problem = banner_problem(banner, device.platform) if isinstance(banner, str) else None
+        if problem is not None:
+            raise UnsafeValueError(
+                f"the login banner cannot contain {problem} on {device.platform}"
+            )
+        try:
+            return template.render(device=device_view(ctx, device), common=self.common)
+        except UnsafeValueError as exc:
+            raise UnsafeValueError(f"{device.name}: {exc}") from None
 
     def render_many(self, ctx: NetworkContext, devices: list[NetworkDevice]) -> RenderResult:
         result = RenderResult()

@@ -16,7 +16,9 @@ import sys
 import threading
 from pathlib import Path
 
+from capdo.endpoints.intended import EstateError
 from capdo.endpoints.probe import raise_fd_limit
+from capdo.endpoints.trust import estate_ca_file
 from capdo.i18n import Lang, t
 from capdo.inventory.validate import load_estate
 from capdo.lab.endpoints.estate import specs_for_estate, write_overlay
@@ -76,11 +78,16 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    try:  # the estate's CA signs the emulations' certificates: probes verify them
+        ca_file = estate_ca_file(result.inventory.estate, args.inventory)
+    except EstateError as exc:
+        print(f"capdo: {t(exc.key, lang, **exc.params)}", file=sys.stderr)
+        return 2
     raise_fd_limit()
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    lab = EndpointLab(specs)
+    lab = EndpointLab(specs, ca_file=ca_file)
     try:
         ports = lab.start()
         if args.overlay:

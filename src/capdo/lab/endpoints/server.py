@@ -25,7 +25,7 @@ from capdo.endpoints import snmp
 from capdo.endpoints.config import EndpointConfig
 from capdo.endpoints.sip import message_length
 from capdo.endpoints.vendors import FORMATS
-from capdo.lab.endpoints.certs import ServerContexts, make_contexts
+from capdo.lab.endpoints.certs import ServerContexts, lab_ca, make_contexts
 from capdo.lab.endpoints.spec import EmulatedSpec
 
 HOST = "127.0.0.1"
@@ -252,7 +252,15 @@ class EndpointLab:
     ``start()`` returns ``{name: ports}``; ``stop()`` closes every listener and the thread.
     """
 
-    def __init__(self, specs: Sequence[EmulatedSpec], workdir: Path | None = None) -> None:
+    def __init__(
+        self,
+        specs: Sequence[EmulatedSpec],
+        workdir: Path | None = None,
+        ca_file: Path | None = None,
+    ) -> None:
+        """``ca_file``: the CA (see :func:`~capdo.lab.endpoints.certs.lab_ca`) that signs the
+        endpoints' certificates, e.g. the estate's ``endpoint_ca``; by default one made for
+        this lab alone (its certificate then in :attr:`ca_file`)."""
         names = [s.name for s in specs]
         if len(set(names)) != len(names):
             raise ValueError("emulated endpoint names must be unique")
@@ -262,14 +270,17 @@ class EndpointLab:
         self.endpoints: list[EmulatedEndpoint] = []
         self.ports: dict[str, Ports] = {}
         self.cert_file: Path | None = None
+        self.ca_file = ca_file
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> dict[str, Ports]:
         if self._loop is not None:
             return self.ports
-        contexts = make_contexts(self.workdir / "tls")
+        ca = lab_ca(self.ca_file) if self.ca_file is not None else None
+        contexts = make_contexts(self.workdir / "tls", ca)
         self.cert_file = contexts.cert_file
+        self.ca_file = contexts.ca_file
         loop = asyncio.new_event_loop()
         self._loop = loop
         self._thread = threading.Thread(target=loop.run_forever, name="capdo-vc-lab", daemon=True)
