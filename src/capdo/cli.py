@@ -8,6 +8,7 @@ operational error.
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 
 import typer
@@ -30,10 +31,30 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
+def _max_file_size(value: str | None) -> str | None:
+    """Set the safe reader's size cap for this run (and the commands it starts)."""
+    from capdo.safeio.limits import ENV_MAX_FILE_SIZE, parse_size  # noqa: PLC0415
+
+    if value is not None:
+        try:
+            parse_size(value)
+        except ValueError:
+            raise typer.BadParameter(value) from None
+        os.environ[ENV_MAX_FILE_SIZE] = value
+    return value
+
+
 @app.callback()
 def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version."
+    ),
+    max_file_size: str | None = typer.Option(
+        None,
+        "--max-file-size",
+        callback=_max_file_size,
+        is_eager=True,
+        help="Largest input file read (e.g. 64M; default 64M; $CAPDO_MAX_FILE_SIZE).",
     ),
 ) -> None:
     """capdo."""

@@ -133,7 +133,7 @@ def _schema_findings(error: ValidationError, origin: Origin, skip: set[YamlPath]
 class _Loader:
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.sources = SourceSet()
+        self.sources = SourceSet(root)
         self.findings: list[Finding] = []
         self.origins: dict[tuple[str, str], Origin] = {}
         self.items: dict[str, list[Any]] = {kind: [] for kind in COLLECTIONS}
@@ -268,7 +268,11 @@ def _lenient_estate(data: dict[Any, Any]) -> Estate:
     try:
         return Estate.model_validate(parts)
     except ValidationError:
+        pass
+    try:
         return Estate.model_validate({**parts, "defaults": {}, "credentials": {}})
+    except ValidationError:  # the id itself is invalid (already reported)
+        return Estate.model_validate({**parts, "id": "estate", "defaults": {}, "credentials": {}})
 
 
 def _short(origin: Origin, root: Path) -> str:

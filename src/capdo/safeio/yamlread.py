@@ -1,0 +1,163 @@
+"""YAML from a hostile file: no aliases, no tags, bounded depth, unique keys; fast when clean.
+
+The structure is checked on the parser's events (C libyaml), stopping at the first alias, tag
+or too-deep collection, so an alias bomb or a 10,000-deep document is refused in milliseconds.
+Most files cannot hold any of these (no ``&``/``*``/``!`` where a node may start, small
+indentation, shallow brackets): a few byte-level scans prove it and the event pass is skipped,
+which keeps the large estate files on libyaml's fast path. Duplicate keys are caught while
+constructing mappings.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Final
+
+import yaml
+
+from capdo.safeio.files import decode_utf8, read_bytes
+from capdo.safeio.limits import Limits, current_limits
+from capdo.safeio.problems import ReadError, ReadProblem
+
+try:  # libyaml is part of every Debian PyYAML build; keep a pure fallback regardless
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+_NODE_MARKER: Final = re.compile(rb"(?:^|[\s\[\]{},])[!&*]", re.MULTILINE)
+_BRACKETS_ONLY: Final = bytes(b for b in range(256) if b not in b"[]{}")
+_INDENT_BOUND: Final = 24
+_INDICATOR_BOUND: Final = 12
+_FLOW_BOUND: Final = 24
+_DEEP_INDENT: Final = re.compile(rb"^ {%d}" % _INDENT_BOUND, re.MULTILINE)
+_INDICATOR_RUN: Final = re.compile(rb"(?:[-?:][ \t]+){%d}" % _INDICATOR_BOUND)
+
+
+def _flow_depth_within(data: bytes, bound: int) -> bool:
+    """Whether the brackets of ``data`` nest at most ``bound`` deep (quotes ignored: an
+    over-estimate only sends the file through the exact event check)."""
+    brackets = data.translate(None, _BRACKETS_ONLY)
+    for _ in range(bound):
+        if not brackets:
+            return True
+        brackets = brackets.replace(b"[]", b"").replace(b"{}", b"")
+    return not brackets
+
+
+def _plainly_safe(data: bytes, limits: Limits) -> bool:
+    """True when ``data`` provably has no alias, anchor or tag and nests within the limit:
+    block depth is at most 2 × indentation + indicators on one line + 1, plus flow depth."""
+    if limits.max_depth < 2 * _INDENT_BOUND + _INDICATOR_BOUND + 1 + _FLOW_BOUND:
+        return False
+    if (b"!" in data or b"&" in data or b"*" in data) and _NODE_MARKER.search(data):
+        return False
+    if _DEEP_INDENT.search(data) or _INDICATOR_RUN.search(data):
+        return False
+    return _flow_depth_within(data, _FLOW_BOUND)
+
+
+def _problem(rule: str, path: Path, mark: Any, **params: object) -> ReadProblem:
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return ReadProblem(rule, path, line, column, dict(params))
+
+
+def _syntax(error: yaml.YAMLError, path: Path) -> ReadProblem:
+    if isinstance(error, yaml.MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        detail = " ".join(str(p) for p in (error.context, error.problem) if p)
+        return _problem("yaml-syntax", path, mark, detail=detail or str(error))
+    return ReadProblem("yaml-syntax", path, 1, 1, {"detail": str(error)})
+
+
+def check_yaml(data: bytes | str, path: Path, limits: Limits | None = None) -> None:
+    """Raise :class:`ReadError` at the first alias, explicit tag or too-deep collection."""
+    limits = limits or current_limits()
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if _plainly_safe(raw, limits):
+        return
+    depth = 0
+    try:
+        for event in yaml.parse(raw, Loader=_BaseLoader):
+            if isinstance(event, yaml.AliasEvent):
+                raise ReadError(_problem("yaml-alias", path, event.start_mark))
+            if isinstance(event, yaml.NodeEvent) and getattr(event, "tag", None) is not None:
+                tag = str(event.tag)  # type: ignore[attr-defined]
+                raise ReadError(_problem("yaml-tag", path, event.start_mark, tag=tag[:80]))
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > limits.max_depth:
+                    raise ReadError(
+                        _problem("too-deep", path, event.start_mark, limit=limits.max_depth)
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError as error:
+        raise ReadError(_syntax(error, path)) from None
+
+
+class SafeLoader(_BaseLoader):
+    """libyaml safe loading; a duplicate key or an impossible value is a marked error."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep)
+        if len(mapping) != len(node.value):
+            seen: set[object] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {str(key)[:80]!r}", key_node.start_mark
+                    )
+                seen.add(key)
+        return mapping
+
+    def _guarded(self, method: Any, node: yaml.ScalarNode) -> Any:
+        try:
+            return method(self, node)
+        except (ValueError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, str(exc)[:200], node.start_mark
+            ) from None
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+        return self._guarded(_BaseLoader.construct_yaml_int, node)
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> Any:
+        return self._guarded(_BaseLoader.construct_yaml_float, node)
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        return self._guarded(_BaseLoader.construct_yaml_timestamp, node)
+
+
+for _tag, _name in (("int", "construct_yaml_int"), ("float", "construct_yaml_float")):
+    SafeLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", getattr(SafeLoader, _name))
+SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeLoader.construct_yaml_timestamp)
+
+
+def _duplicate(error: yaml.MarkedYAMLError) -> bool:
+    return str(error.problem or "").startswith("duplicate key")
+
+
+def load_yaml_bytes(data: bytes, path: Path, limits: Limits | None = None) -> object:
+    """Check then load one YAML document (``data`` already read by :func:`read_bytes`)."""
+    limits = limits or current_limits()
+    decode_utf8(data, path)  # located error on a bad byte; libyaml only says "invalid"
+    check_yaml(data, path, limits)
+    try:
+        return yaml.load(data, Loader=SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        if _duplicate(error):
+            key = str(error.problem)[len("duplicate key ") :]
+            raise ReadError(_problem("duplicate-key", path, error.problem_mark, key=key)) from None
+        raise ReadError(_syntax(error, path)) from None
+    except yaml.YAMLError as error:
+        raise ReadError(_syntax(error, path)) from None
+    except RecursionError:
+        raise ReadError(ReadProblem("too-deep", path, 1, 1, {"limit": limits.max_depth})) from None
+
+
+def read_yaml(path: Path, *, root: Path | None = None, limits: Limits | None = None) -> object:
+    """Read and load one YAML file through every check of the safe reader."""
+    limits = limits or current_limits()
+    return load_yaml_bytes(read_bytes(path, root=root, limits=limits), path, limits)
