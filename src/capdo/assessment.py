@@ -8,6 +8,7 @@ at its level under each regime in force.
 
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -65,7 +66,7 @@ class Assessment:
 
 def _register(root: Path, kind: str) -> Path | None:
     for name in REGISTER_FILES[kind]:
-        if (root / name).is_file():
+        if os.path.lexists(root / name):  # a FIFO or a dangling link is reported, not skipped
             return root / name
     return None
 
@@ -77,13 +78,13 @@ def load_registers(root: Path) -> tuple[list[Waiver], EvidenceIndex]:
     try:
         path = _register(root, "waivers")
         if path is not None:
-            waivers = list(load_waivers(path).waivers)
+            waivers = list(load_waivers(path, root).waivers)
     except DataFileError as error:
         problems.extend(error.problems)
     try:
         path = _register(root, "evidence")
         if path is not None:
-            evidence = EvidenceIndex(load_evidence(path).evidence)
+            evidence = EvidenceIndex(load_evidence(path, root).evidence)
     except DataFileError as error:
         problems.extend(error.problems)
     if problems:

@@ -74,7 +74,14 @@ _mount_command_groups()
 
 
 def main() -> None:
-    app()
+    from capdo.safeio import ReadError  # noqa: PLC0415
+
+    try:
+        app()
+    except ReadError as error:  # a file no command caught: located, never a traceback
+        typer.echo(f"capdo: {error.problem.render('vi')}", err=True)
+        typer.echo(f"capdo: {error.problem.render('en')}", err=True)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

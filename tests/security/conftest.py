@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 CAPDO = [sys.executable, "-m", "capdo.cli"]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def run_capdo(
@@ -23,6 +24,7 @@ def run_capdo(
         text=True,
         timeout=timeout,
         env={**os.environ, **(env or {})},
+        cwd=REPO,
         check=False,
     )
 

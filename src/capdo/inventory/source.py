@@ -16,7 +16,7 @@ import yaml
 
 from capdo.inventory.findings import Finding, Origin, YamlPath
 from capdo.safeio import ReadError, ReadProblem, load_yaml_bytes, read_bytes
-from capdo.safeio.yamlread import SafeLoader
+from capdo.safeio.yamlread import SafeLoader, locate_in
 
 
 def reader_finding(problem: ReadProblem) -> Finding:
@@ -53,29 +53,7 @@ class SourceFile:
 
     def locate(self, path: YamlPath) -> tuple[int, int]:
         """1-based line and column of the deepest node of ``path`` present in the file."""
-        node = self.node()
-        if node is None:
-            return 1, 1
-        line, column = node.start_mark.line + 1, node.start_mark.column + 1
-        for step in path:
-            child: yaml.Node | None = None
-            if isinstance(node, yaml.MappingNode):
-                for key_node, value_node in node.value:
-                    if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(step):
-                        child = value_node
-                        line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-                        break
-            elif (
-                isinstance(node, yaml.SequenceNode)
-                and isinstance(step, int)
-                and 0 <= step < len(node.value)
-            ):
-                child = node.value[step]
-                line, column = child.start_mark.line + 1, child.start_mark.column + 1
-            if child is None:
-                break
-            node = child
-        return line, column
+        return locate_in(self.node(), path)
 
 
 class SourceSet:

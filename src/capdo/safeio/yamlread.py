@@ -161,3 +161,35 @@ def read_yaml(path: Path, *, root: Path | None = None, limits: Limits | None = N
     """Read and load one YAML file through every check of the safe reader."""
     limits = limits or current_limits()
     return load_yaml_bytes(read_bytes(path, root=root, limits=limits), path, limits)
+
+
+def locate(raw: bytes, path: tuple[str | int, ...]) -> tuple[int, int]:
+    """1-based (line, column) of the deepest node of ``path`` present in the document ``raw``
+    (already accepted by :func:`load_yaml_bytes`)."""
+    return locate_in(yaml.compose(raw, Loader=SafeLoader), path)
+
+
+def locate_in(node: yaml.Node | None, path: tuple[str | int, ...]) -> tuple[int, int]:
+    """1-based (line, column) of the deepest node of ``path`` below ``node``."""
+    if node is None:
+        return 1, 1
+    line, column = node.start_mark.line + 1, node.start_mark.column + 1
+    for step in path:
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(step):
+                    child = value_node
+                    line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                    break
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(step, int)
+            and 0 <= step < len(node.value)
+        ):
+            child = node.value[step]
+            line, column = child.start_mark.line + 1, child.start_mark.column + 1
+        if child is None:
+            break
+        node = child
+    return line, column
