@@ -39,6 +39,9 @@ def evaluate_command(
     fail_on: Annotated[
         str, typer.Option("--fail-on", help="never | does-not-meet | fail: when to exit 1.")
     ] = "never",
+    lenient: Annotated[
+        bool, typer.Option("--lenient", help="Skip bad lines of result files (reported).")
+    ] = False,
     inventory: InventoryOption = None,
     output: FormatOption = OutputFormat.text,
     lang: LangOption = "vi",
@@ -49,7 +52,7 @@ def evaluate_command(
         raise typer.BadParameter(f"--fail-on must be one of {', '.join(FAIL_ON)}")
     root, estate = valid_estate_or_exit(inventory, language)
     try:
-        run = assess(root, estate, list(results or []))
+        run = assess(root, estate, list(results or []), lenient=lenient)
     except AssessmentError as error:
         typer.echo(f"capdo: {error}", err=True)
         for problem in error.problems:

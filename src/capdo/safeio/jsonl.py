@@ -53,6 +53,7 @@ def _parse(raw: bytes, number: int, path: Path, limits: Limits) -> JsonLine | Re
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return bad_utf8(raw, exc.start, path, line_base=number)
+    text = text.rstrip("\r\n")
     if number == 1 and text.startswith("\ufeff"):
         text = text[1:]
     try:
