@@ -21,6 +21,7 @@ from capdo.commands._options import (
 from capdo.compliance.render import print_evaluation
 from capdo.compliance.results import write_results_jsonl
 from capdo.i18n import t
+from capdo.safeio.write import write_atomic
 
 app = typer.Typer(name="evaluate", help="Đánh giá tuân thủ theo cấp độ (evaluate compliance).")
 
@@ -76,7 +77,7 @@ def evaluate_command(
         write_results_jsonl(out / "records.jsonl", run.records)
         for regime, evaluation in run.evaluations.items():
             path = out / f"evaluation-{regime}.json"
-            path.write_text(json.dumps(evaluation.to_dict(), ensure_ascii=False, indent=1))
+            write_atomic(path, json.dumps(evaluation.to_dict(), ensure_ascii=False, indent=1))
             export_assessment_results(
                 run.catalogues[regime], evaluation, out / f"oscal-ar-{regime}.json", run.time
             )

@@ -12,6 +12,7 @@ import yaml
 
 from capdo.inventory.model import NetworkDevice
 from capdo.network.model import NetworkContext, device_view
+from capdo.safeio.write import write_atomic
 
 TEMPLATE = "device.j2"
 
@@ -64,7 +65,5 @@ def write_configs(configs: dict[str, str], out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, text in sorted(configs.items()):
-        path = out_dir / f"{name}.cfg"
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
+        written.append(write_atomic(out_dir / f"{name}.cfg", text, root=out_dir))
     return written

@@ -11,6 +11,7 @@ is replaced, its target left untouched.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 from collections.abc import Iterator
@@ -51,6 +52,8 @@ def _open_tree(path: Path, root: Path | None, dir_mode: int) -> tuple[int, str]:
     if root is None:
         return _open_dirs(path.parent, (), dir_mode, path), path.name
     parts = path.relative_to(root).parts
+    if not parts or any(part in {".", ".."} for part in parts):
+        raise UnsafeOutputError(errno.EINVAL, "path leaves the output tree", str(path))
     return _open_dirs(root, parts[:-1], dir_mode, path), parts[-1]
 
 
