@@ -133,3 +133,11 @@ def test_file_over_the_size_cap_is_refused_without_reading_it(lab_copy: Path) ->
     assert "links.yml" in done.stdout
     assert "102400 bytes" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_symlinked_kind_folder_outside_the_estate_is_not_walked(lab_copy: Path) -> None:
+    (lab_copy / "endpoints").symlink_to("/", target_is_directory=True)  # would walk the disk
+    code, payload = validate_json(lab_copy)
+    assert code == 1
+    finding = _single(payload, "reader.outside-root")
+    assert finding["file"] == "endpoints"

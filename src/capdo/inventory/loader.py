@@ -31,6 +31,7 @@ from capdo.inventory.model import (
 )
 from capdo.inventory.secrets import find_plain_secrets, redact_plain_secrets
 from capdo.inventory.source import SourceSet
+from capdo.safeio.files import inside
 
 COLLECTIONS: Final[dict[str, type[BaseModel]]] = {
     "sites": Site,
@@ -97,7 +98,9 @@ def _kind_files(root: Path) -> Iterator[tuple[str, Path]]:
     for entry in sorted(root.iterdir(), key=lambda p: p.name):
         if entry.name.startswith(".") or entry.name in IGNORED_NAMES:
             continue
-        if entry.is_dir():
+        if entry.is_dir() and not inside(entry, root):
+            kind, files = entry.name, [entry]  # a link out of the estate: refused, not walked
+        elif entry.is_dir():
             kind = entry.name
             files = sorted(p for p in entry.rglob("*") if p.suffix in YAML_SUFFIXES)
         elif entry.suffix in YAML_SUFFIXES:
