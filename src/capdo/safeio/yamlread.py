@@ -30,8 +30,9 @@ _BRACKETS_ONLY: Final = bytes(b for b in range(256) if b not in b"[]{}")
 _INDENT_BOUND: Final = 24
 _INDICATOR_BOUND: Final = 12
 _FLOW_BOUND: Final = 24
-_DEEP_INDENT: Final = re.compile(rb"^ {%d}" % _INDENT_BOUND, re.MULTILINE)
-_INDICATOR_RUN: Final = re.compile(rb"(?:[-?:][ \t]+){%d}" % _INDICATOR_BOUND)
+_DEEP_INDENT: Final = b"\n" + b" " * _INDENT_BOUND
+_INDICATOR_RUN: Final = re.compile(rb"(?:[-?][ \t]+){%d}" % _INDICATOR_BOUND)
+_INDICATOR_PAIRS: Final = (b"--", b"-?", b"?-", b"??")
 
 
 def _flow_depth_within(data: bytes, bound: int) -> bool:
@@ -45,6 +46,15 @@ def _flow_depth_within(data: bytes, bound: int) -> bool:
     return not brackets
 
 
+def _compact_run(data: bytes) -> bool:
+    """Whether a line may nest block collections compactly (``- - - x``, ``? - x``) deeper
+    than the bound; only ``-`` and ``?`` can chain on one line (``a: - b`` is not YAML)."""
+    squeezed = data.translate(None, b" \t")
+    if not any(pair in squeezed for pair in _INDICATOR_PAIRS):
+        return False
+    return _INDICATOR_RUN.search(data) is not None
+
+
 def _plainly_safe(data: bytes, limits: Limits) -> bool:
     """True when ``data`` provably has no alias, anchor or tag and nests within the limit:
     block depth is at most 2 × indentation + indicators on one line + 1, plus flow depth."""
@@ -52,7 +62,7 @@ def _plainly_safe(data: bytes, limits: Limits) -> bool:
         return False
     if (b"!" in data or b"&" in data or b"*" in data) and _NODE_MARKER.search(data):
         return False
-    if _DEEP_INDENT.search(data) or _INDICATOR_RUN.search(data):
+    if _DEEP_INDENT in data or data.startswith(_DEEP_INDENT[1:]) or _compact_run(data):
         return False
     return _flow_depth_within(data, _FLOW_BOUND)
 
@@ -97,20 +107,37 @@ def check_yaml(data: bytes | str, path: Path, limits: Limits | None = None) -> N
 
 
 class SafeLoader(_BaseLoader):
-    """libyaml safe loading; a duplicate key or an impossible value is a marked error."""
+    """libyaml safe loading; a duplicate key is a marked error. Merge keys (``<<``) are not
+    expanded: like aliases, they have no place in capdo's data files."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping: dict[Any, Any] = super().construct_mapping(node, deep)
-        if len(mapping) != len(node.value):
-            seen: set[object] = set()
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=True)
-                if key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key {str(key)[:80]!r}", key_node.start_mark
-                    )
-                seen.add(key)
+        if not isinstance(node, yaml.MappingNode):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"expected a mapping node, but found {node.id}", node.start_mark
+            )
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                duplicate = key in mapping
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    "found unhashable key",
+                    key_node.start_mark,
+                ) from None
+            if duplicate:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {str(key)[:80]!r}", key_node.start_mark
+                )
+            mapping[key] = self.construct_object(value_node, deep=deep)
         return mapping
+
+
+class _LocatingLoader(SafeLoader):
+    """:class:`SafeLoader` whose scalar constructors turn a bad value (a date that does not
+    exist, an integer of 5,000 digits) into a marked error; only used to locate one."""
 
     def _guarded(self, method: Any, node: yaml.ScalarNode) -> Any:
         try:
@@ -130,9 +157,10 @@ class SafeLoader(_BaseLoader):
         return self._guarded(_BaseLoader.construct_yaml_timestamp, node)
 
 
-for _tag, _name in (("int", "construct_yaml_int"), ("float", "construct_yaml_float")):
-    SafeLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", getattr(SafeLoader, _name))
-SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeLoader.construct_yaml_timestamp)
+for _tag in ("int", "float", "timestamp"):
+    _LocatingLoader.add_constructor(
+        f"tag:yaml.org,2002:{_tag}", getattr(_LocatingLoader, f"construct_yaml_{_tag}")
+    )
 
 
 def _duplicate(error: yaml.MarkedYAMLError) -> bool:
@@ -145,7 +173,10 @@ def load_yaml_bytes(data: bytes, path: Path, limits: Limits | None = None) -> ob
     decode_utf8(data, path)  # located error on a bad byte; libyaml only says "invalid"
     check_yaml(data, path, limits)
     try:
-        return yaml.load(data, Loader=SafeLoader)
+        try:
+            return yaml.load(data, Loader=SafeLoader)
+        except (ValueError, OverflowError):  # a bad scalar: load again to locate it
+            return yaml.load(data, Loader=_LocatingLoader)
     except yaml.MarkedYAMLError as error:
         if _duplicate(error):
             key = str(error.problem)[len("duplicate key ") :]
