@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 
 from capdo.inventory.model import NetworkDevice
 from capdo.network.model import NetworkContext, device_view
+from capdo.safeio import read_yaml
 from capdo.safeio.write import write_atomic
 
 TEMPLATE = "device.j2"
@@ -41,7 +41,7 @@ class Renderer:
     @cached_property
     def common(self) -> dict[str, Any]:
         path = self.templates_dir / "common.yml"
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        data: Any = read_yaml(path, root=self.templates_dir) if path.is_file() else {}
         return dict(data or {})
 
     def supports(self, platform: str) -> bool:
