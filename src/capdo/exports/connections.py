@@ -39,6 +39,8 @@ def overlay_path(estate: Estate, root: Path) -> Path | None:
     return None
 
 
+PORT_KEYS = frozenset({"port", "sip_udp", "sip_tcp", "sip_tls", "https", "http", "telnet", "snmp"})
+"""Overlay fields that hold a port number (the endpoints' services besides ``port``)."""
 EXPECTED_SHAPE = "{target: {host: text, port: 1-65535, user: text, <service>: port, ...}}"
 
 
@@ -71,8 +73,7 @@ def _wrong_shape(data: object) -> tuple[str | int, ...] | None:
                 return where
             if not isinstance(value, str | int):
                 return where
-            numeric = key == "port" or key.startswith(("sip_", "http", "snmp", "telnet"))
-            if numeric and not (isinstance(value, int) and 0 < value < 65536):
+            if key in PORT_KEYS and not (isinstance(value, int) and 0 < value < 65536):
                 return where
     return None
 
