@@ -250,3 +250,14 @@ def test_byte_precheck_never_calls_a_hostile_document_safe(
 def test_byte_precheck_agrees_with_the_exact_pass_on_token_soup(content: bytes) -> None:
     if _plainly_safe(content, current_limits()):
         assert _exact_verdict(content) in {"ok", "syntax"}
+
+
+def test_byte_precheck_sees_other_line_breaks_and_a_bom() -> None:
+    """Indentation after a lone CR or a NEL, and a tag right after the BOM, are not missed."""
+    limits = current_limits()
+    for brk in (b"\r", b"\xc2\x85", b"\xe2\x80\xa8"):
+        deep = b"".join(b" " * (2 * i) + b"k:" + brk for i in range(120)) + b" " * 240 + b"v"
+        assert not _plainly_safe(deep, limits)
+    assert not _plainly_safe(b"\xef\xbb\xbf!!binary aGVsbG8=\n", limits)
+    crlf = b"a: 1\r\nb:\r\n  - 2\r\n"
+    assert _plainly_safe(crlf, limits)

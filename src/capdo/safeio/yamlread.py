@@ -33,6 +33,8 @@ _FLOW_BOUND: Final = 24
 _DEEP_INDENT: Final = b"\n" + b" " * _INDENT_BOUND
 _INDICATOR_RUN: Final = re.compile(rb"(?:[-?][ \t]+){%d}" % _INDICATOR_BOUND)
 _INDICATOR_PAIRS: Final = (b"--", b"-?", b"?-", b"??")
+_OTHER_BREAKS: Final = (b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
+"""NEL, LS and PS: YAML line breaks that the byte scans below do not look for."""
 
 
 def _flow_depth_within(data: bytes, bound: int) -> bool:
@@ -59,6 +61,13 @@ def _plainly_safe(data: bytes, limits: Limits) -> bool:
     """True when ``data`` provably has no alias, anchor or tag and nests within the limit:
     block depth is at most 2 × indentation + indicators on one line + 1, plus flow depth."""
     if limits.max_depth < 2 * _INDENT_BOUND + _INDICATOR_BOUND + 1 + _FLOW_BOUND:
+        return False
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    if b"\r" in data:  # a lone CR is a line break too: only CRLF is scanned for
+        if b"\r" in data.replace(b"\r\n", b"\n"):
+            return False
+        data = data.replace(b"\r\n", b"\n")
+    if any(other in data for other in _OTHER_BREAKS):
         return False
     if (b"!" in data or b"&" in data or b"*" in data) and _NODE_MARKER.search(data):
         return False
