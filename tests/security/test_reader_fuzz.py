@@ -17,6 +17,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from capdo.compliance.catalogue_loader import load_catalogue
 from capdo.compliance.registers import load_evidence, load_policy, load_waivers
 from capdo.compliance.results import iter_results_jsonl
 from capdo.compliance.yaml_source import DataFileError
@@ -112,9 +113,17 @@ def test_read_yaml_raises_only_read_errors(content: bytes) -> None:
 
 
 @FUZZ
-@given(content=yaml_bytes, register=st.sampled_from(["waivers", "evidence", "policy"]))
-def test_registers_raise_only_data_file_errors(content: bytes, register: str) -> None:
-    loader = {"waivers": load_waivers, "evidence": load_evidence, "policy": load_policy}[register]
+@given(
+    content=yaml_bytes,
+    register=st.sampled_from(["waivers", "evidence", "policy", "catalogue"]),
+)
+def test_registers_and_catalogue_raise_only_data_file_errors(content: bytes, register: str) -> None:
+    loader: Callable[[Path, Path], object] = {
+        "waivers": load_waivers,
+        "evidence": load_evidence,
+        "policy": load_policy,
+        "catalogue": lambda path, _root: load_catalogue(path),
+    }[register]
 
     def action(root: Path) -> None:
         error = raised(lambda: loader(root / "r.yml", root), DataFileError)
