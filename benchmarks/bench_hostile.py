@@ -169,7 +169,7 @@ def baseline_src(revision: str, work: Path) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", help="git revision to time Phú Thọ validation against")
-    parser.add_argument("--repeat", type=int, default=7, help="Phú Thọ runs (best kept)")
+    parser.add_argument("--repeat", type=int, default=15, help="Phú Thọ runs (best kept)")
     args = parser.parse_args()
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"{'case':<28} {'inside s':>9} {'wall s':>7} {'peak MiB':>9}  reader said")
