@@ -8,6 +8,7 @@ at its level under each regime in force.
 
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -65,7 +66,7 @@ class Assessment:
 
 def _register(root: Path, kind: str) -> Path | None:
     for name in REGISTER_FILES[kind]:
-        if (root / name).is_file():
+        if os.path.lexists(root / name):  # a FIFO or a dangling link is reported, not skipped
             return root / name
     return None
 
@@ -77,13 +78,13 @@ def load_registers(root: Path) -> tuple[list[Waiver], EvidenceIndex]:
     try:
         path = _register(root, "waivers")
         if path is not None:
-            waivers = list(load_waivers(path).waivers)
+            waivers = list(load_waivers(path, root).waivers)
     except DataFileError as error:
         problems.extend(error.problems)
     try:
         path = _register(root, "evidence")
         if path is not None:
-            evidence = EvidenceIndex(load_evidence(path).evidence)
+            evidence = EvidenceIndex(load_evidence(path, root).evidence)
     except DataFileError as error:
         problems.extend(error.problems)
     if problems:
@@ -98,7 +99,10 @@ def assess(
     *,
     moment: datetime | None = None,
     run_id: str | None = None,
+    lenient: bool = False,
 ) -> Assessment:
+    """Raises :class:`AssessmentError` on any unreadable input; bad lines of result files too,
+    unless ``lenient`` (then they are kept in ``input_problems`` and the run goes on)."""
     moment = moment or datetime.now(UTC)
     run_id = run_id or f"{moment:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
     catalogue_dir = catalogue_dir_for(root)
@@ -114,13 +118,18 @@ def assess(
     records = run_estate_checks(context)
     problems: list[LocatedProblem] = []
     for path in result_files:
-        if not path.is_file():
+        if not os.path.lexists(path):
             raise AssessmentError(f"result file not found: {path}")
-        for item in iter_results_jsonl(path):
-            if isinstance(item, ResultRecord):
-                records.append(item)
-            else:
-                problems.append(item)
+        try:
+            for item in iter_results_jsonl(path):
+                if isinstance(item, ResultRecord):
+                    records.append(item)
+                else:
+                    problems.append(item)
+        except DataFileError as error:
+            raise AssessmentError("results", error.problems) from None
+    if problems and not lenient:
+        raise AssessmentError("results (--lenient: skip bad lines)", problems)
     results = ResultIndex.from_records(records)
     systems = compliance_systems(index)
     targets = compliance_targets(index)

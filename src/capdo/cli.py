@@ -9,6 +9,7 @@ capdo: 0 ok, 1 findings, 2 usage or operational error.
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 from typing import Any
 
@@ -58,17 +59,44 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
+def _max_file_size(value: str | None) -> str | None:
+    """Set the safe reader's size cap for this run (and the commands it starts)."""
+    from capdo.safeio.limits import ENV_MAX_FILE_SIZE, parse_size  # noqa: PLC0415
+
+    if value is not None:
+        try:
+            parse_size(value)
+        except ValueError:
+            raise typer.BadParameter(value) from None
+        os.environ[ENV_MAX_FILE_SIZE] = value
+    return value
+
+
 @app.callback()
 def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version."
+    ),
+    max_file_size: str | None = typer.Option(
+        None,
+        "--max-file-size",
+        callback=_max_file_size,
+        is_eager=True,
+        help="Largest input file read (e.g. 64M; default 64M; $CAPDO_MAX_FILE_SIZE).",
     ),
 ) -> None:
     """capdo."""
 
 
 def main() -> None:
-    app()
+    from capdo.safeio import ReadError  # noqa: PLC0415
+
+    try:
+        app()
+    except ReadError as error:  # a file no command caught: located, never a traceback
+        typer.echo(f"capdo: {error.problem.render('vi')}", err=True)
+        typer.echo(f"capdo: {error.problem.render('en')}", err=True)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """Resolve secret references (env, file, Ansible vault) at run time; never show the values.
 
 - ``env``: the environment variable;
-- ``file``: the file's first line, stripped (the file lives outside the repository);
+- ``file``: the file's first line, stripped (the file lives outside the repository); it must
+  be a regular file of at most 64 KiB whose first line is not empty (read by the safe reader:
+  a FIFO or a device is refused, never read);
 - ``vault``: a variable of an ``ansible-vault``-encrypted YAML file named by
   ``$CAPDO_VAULT_FILE``, opened with the password in the file named by
   ``$CAPDO_VAULT_PASSWORD_FILE`` (decrypted in-process with Ansible's vault library).
@@ -17,13 +19,20 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from capdo.inventory.model import Credential, Estate, SecretRef
+from capdo.safeio import Limits, ReadError, read_bytes
+from capdo.safeio.files import decode_utf8
+from capdo.safeio.yamlread import load_yaml_bytes
 
 ENV_VAULT_FILE = "CAPDO_VAULT_FILE"
 ENV_VAULT_PASSWORD_FILE = "CAPDO_VAULT_PASSWORD_FILE"
 MASK = "********"
+SECRET_FILE_LIMITS = Limits(max_bytes=64 * 1024)
+VAULT_FILE_LIMITS = Limits(max_bytes=16 * 1024 * 1024)
+_FILE_ERRORS = {
+    "not-regular": "secrets.error.file-not-regular",
+    "too-large": "secrets.error.file-too-large",
+}
 
 
 class SecretError(Exception):
@@ -53,10 +62,7 @@ def resolve(ref: SecretRef, environ: Mapping[str, str] | None = None) -> str:
             raise SecretError("secrets.error.env-missing", ref=ref.describe())
         return value
     if ref.file is not None:
-        try:
-            return Path(ref.file).expanduser().read_text(encoding="utf-8").splitlines()[0].strip()
-        except (OSError, IndexError):
-            raise SecretError("secrets.error.file-unreadable", ref=ref.describe()) from None
+        return _first_line(ref)
     assert ref.vault is not None
     vault_file, password_file = env.get(ENV_VAULT_FILE), env.get(ENV_VAULT_PASSWORD_FILE)
     if not vault_file or not password_file:
@@ -71,6 +77,21 @@ def resolve(ref: SecretRef, environ: Mapping[str, str] | None = None) -> str:
     if found is None or found == "":
         raise SecretError("secrets.error.vault-missing", ref=ref.describe())
     return str(found)
+
+
+def _first_line(ref: SecretRef) -> str:
+    """The non-empty first line of a secret file; errors name the reference only."""
+    path = Path(str(ref.file)).expanduser()
+    try:
+        text = decode_utf8(read_bytes(path, limits=SECRET_FILE_LIMITS), path)
+    except ReadError as error:
+        key = _FILE_ERRORS.get(error.problem.rule, "secrets.error.file-unreadable")
+        raise SecretError(key, ref=ref.describe()) from None
+    lines = text.splitlines()
+    value = lines[0].strip() if lines else ""
+    if not value:
+        raise SecretError("secrets.error.file-empty", ref=ref.describe())
+    return value
 
 
 def _stamp(path: str) -> int:
@@ -88,12 +109,14 @@ def _vault_data(
     from ansible.parsing.vault import VaultLib, VaultSecret  # noqa: PLC0415
 
     try:
-        password = Path(password_file).read_bytes().strip()
+        password = read_bytes(Path(password_file), limits=SECRET_FILE_LIMITS).strip()
+        if not password:
+            raise SecretError("secrets.error.vault-failed", file=vault_file)
         plain = VaultLib([("default", VaultSecret(password))]).decrypt(
-            Path(vault_file).read_bytes()
+            read_bytes(Path(vault_file), limits=VAULT_FILE_LIMITS)
         )
-        data = yaml.safe_load(plain) or {}
-    except (OSError, AnsibleError, yaml.YAMLError):
+        data = load_yaml_bytes(plain, Path(vault_file), VAULT_FILE_LIMITS) or {}
+    except (ReadError, AnsibleError):
         raise SecretError("secrets.error.vault-failed", file=vault_file) from None
     if not isinstance(data, dict):
         raise SecretError("secrets.error.vault-failed", file=vault_file)

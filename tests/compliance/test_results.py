@@ -52,7 +52,7 @@ def test_bad_lines_are_reported_with_their_number(tmp_path: Path) -> None:
     rendered = [p.render("en") for p in info.value.problems]
     assert len(rendered) == 2
     assert rendered[0].startswith(f"{path}:3:1: status")
-    assert rendered[1].startswith(f"{path}:4:1: ")
+    assert rendered[1].startswith(f"{path}:4:2: ")  # the column of the bad character
 
 
 def test_record_rejects_unknown_fields_and_naive_time() -> None:

@@ -131,7 +131,10 @@ def test_bad_inputs_are_clear_errors(bare_lab: Path, tmp_path: Path) -> None:
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"requirement_id": "SRV.03"}\nnot json\n', encoding="utf-8")
     code, out, err = invoke(*_common(bare_lab, tmp_path), "-r", str(broken))
-    assert code == 0  # bad lines are reported and skipped, as `capdo evaluate` does
+    assert code == 2  # bad lines stop the run unless --lenient
+    assert "broken.jsonl:2" in err
+    code, out, err = invoke(*_common(bare_lab, tmp_path), "-r", str(broken), "--lenient")
+    assert code == 0  # bad lines are reported and skipped, as `capdo evaluate --lenient` does
     assert "broken.jsonl:1" in err
     assert "broken.jsonl:2" in err
     assert out.strip().splitlines()[-1].startswith("Báo cáo HTML: ")

@@ -21,6 +21,7 @@ from capdo.commands._options import (
 from capdo.compliance.render import print_evaluation
 from capdo.compliance.results import write_results_jsonl
 from capdo.i18n import t
+from capdo.safeio.write import write_atomic
 
 app = typer.Typer(name="evaluate", help="Đánh giá tuân thủ theo cấp độ (evaluate compliance).")
 
@@ -43,6 +44,9 @@ def evaluate_command(
     fail_on: Annotated[
         str, typer.Option("--fail-on", help="never | does-not-meet | fail: when to exit 1.")
     ] = "never",
+    lenient: Annotated[
+        bool, typer.Option("--lenient", help="Skip bad lines of result files (reported).")
+    ] = False,
     inventory: InventoryOption = None,
     output: FormatOption = OutputFormat.text,
     lang: LangOption = "vi",
@@ -53,7 +57,7 @@ def evaluate_command(
         raise typer.BadParameter(f"--fail-on must be one of {', '.join(FAIL_ON)}")
     root, estate = valid_estate_or_exit(inventory, language)
     try:
-        run = assess(root, estate, list(results or []))
+        run = assess(root, estate, list(results or []), lenient=lenient)
     except AssessmentError as error:
         typer.echo(f"capdo: {error}", err=True)
         for problem in error.problems:
@@ -73,7 +77,7 @@ def evaluate_command(
         write_results_jsonl(out / "records.jsonl", run.records)
         for regime, evaluation in run.evaluations.items():
             path = out / f"evaluation-{regime}.json"  # compact: machines read it
-            path.write_bytes(orjson.dumps(evaluation.to_dict()))
+            write_atomic(path, orjson.dumps(evaluation.to_dict()))
         if oscal:
             from capdo.compliance.oscal import (  # noqa: PLC0415 (slow import, only for --oscal)
                 export_assessment_results,

@@ -29,6 +29,7 @@ from capdo.inventory.index import EstateIndex
 from capdo.inventory.loader import COLLECTIONS
 from capdo.inventory.model import Inventory
 from capdo.inventory.validate import load_estate
+from capdo.safeio.problems import OPERATIONAL_RULES
 
 app = typer.Typer(
     name="inventory",
@@ -37,7 +38,9 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-EXIT_OK, EXIT_FINDINGS = 0, 1
+EXIT_OK, EXIT_FINDINGS, EXIT_OPERATIONAL = 0, 1, 2
+OPERATIONAL_FINDINGS = frozenset(f"reader.{rule}" for rule in OPERATIONAL_RULES)
+"""Files that cannot be read at all (FIFO, device, directory, no permission): exit code 2."""
 AGENCY_ROWS = 10
 """Up to this many single-agency systems are listed one by one in ``show``."""
 
@@ -99,7 +102,8 @@ def validate(
         else:
             count = _object_count(result.inventory)
             console.print(t("inventory.summary.ok", language, path=root, objects=count))
-    raise typer.Exit(EXIT_OK if result.ok else EXIT_FINDINGS)
+    operational = any(f.rule in OPERATIONAL_FINDINGS for f in result.findings)
+    raise typer.Exit(EXIT_OPERATIONAL if operational else EXIT_OK if result.ok else EXIT_FINDINGS)
 
 
 @app.command()

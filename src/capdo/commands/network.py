@@ -32,6 +32,7 @@ from capdo.network.estate import NetworkEstate, load_network_estate
 from capdo.network.platforms import NetworkError
 from capdo.network.remediate import EstateSummary, remediation
 from capdo.network.render import Renderer, write_configs
+from capdo.safeio import ReadProblem
 
 app = typer.Typer(
     name="network",
@@ -166,7 +167,10 @@ def _diff_outcomes(
     if from_backup is None:
         outcomes.update(runner.run_jobs(estate, jobs, runner.diff_work, workers))
         return outcomes
-    texts = read_backup_dir(from_backup)
+    problems: list[ReadProblem] = []
+    texts = read_backup_dir(from_backup, problems)
+    for problem in problems:
+        typer.echo(f"capdo: {problem.render(lang)}", err=True)
 
     for name, job in jobs.items():
         if name not in texts:
@@ -266,7 +270,10 @@ def audit(
                 f"capdo: {t('network.error.no-backup-dir', language, path=str(folder))}", err=True
             )
             raise typer.Exit(EXIT_ERROR)
-        texts = read_backup_dir(folder)
+        problems: list[ReadProblem] = []
+        texts = read_backup_dir(folder, problems)
+        for problem in problems:
+            typer.echo(f"capdo: {problem.render(language)}", err=True)
     targets, missing = load_targets(estate, devices, texts)  # type: ignore[arg-type]
     for name, key in missing.items():
         if name not in failures and key != "network.error.no-platform":

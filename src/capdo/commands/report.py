@@ -166,6 +166,9 @@ def report(
     ] = FailOn.none,
     today: TodayOption = None,
     templates: TemplatesOption = None,
+    lenient: Annotated[
+        bool, typer.Option("--lenient", help=_help("report.cli.opt.lenient"))
+    ] = False,
 ) -> None:
     """Build the reports from result files, the estate, the catalogues and the waivers."""
     if ctx.invoked_subcommand is not None:
@@ -199,6 +202,7 @@ def report(
         diff=diff,
         today=_date(today, language),
         templates=templates,
+        lenient=lenient,
     )
     outcome = _run(request, language)
     data, written = outcome.report, outcome.files

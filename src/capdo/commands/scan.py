@@ -27,6 +27,7 @@ from capdo.commands._options import (
 )
 from capdo.compliance.results import write_results_jsonl
 from capdo.i18n import Lang, t
+from capdo.safeio.write import atomic_open, write_atomic
 from capdo.scap.errors import ScapError
 from capdo.scap.scan import Scanner, ScanOptions, TargetScan, select_servers
 from capdo.scap.setup import ScanSetup, prepare
@@ -152,14 +153,12 @@ def scan(
                 typer.echo("  " + t(warning, lang))
     records = [r for s in scans for r in s.records]
     write_results_jsonl(out_dir / "results.jsonl", records)
-    with (out_dir / "informational.jsonl").open("w", encoding="utf-8") as handle:
+    with atomic_open(out_dir / "informational.jsonl") as handle:
         for s in scans:
             for item in s.informational:
                 handle.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
     summary = {"run_id": run_id, "output": str(out_dir), "targets": [s.to_dict() for s in scans]}
-    (out_dir / "summary.json").write_text(
-        json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8"
-    )
+    write_atomic(out_dir / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2))
     if fmt is OutputFormat.json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:

@@ -11,7 +11,8 @@ from typing import Literal
 from capdo import __version__
 from capdo.compliance.catalogue_model import Catalogue
 from capdo.compliance.catalogue_semantics import check_semantics
-from capdo.compliance.yaml_source import DataFileError, load_model
+from capdo.compliance.yaml_source import DataFileError, load_model, reader_problem
+from capdo.safeio import ReadError, read_bytes
 
 Regime = Literal["legacy", "new"]
 REGIMES: tuple[Regime, ...] = ("legacy", "new")
@@ -52,7 +53,7 @@ def regime_file(directory: Path, regime: Regime) -> Path:
 
 def load_catalogue(path: Path, display: str | None = None) -> Catalogue:
     """Load and check one catalogue file; raises :class:`DataFileError` listing every problem."""
-    return load_model(path, Catalogue, check_semantics, display=display)
+    return load_model(path, Catalogue, check_semantics, display=display, root=path.parent)
 
 
 def _disk_cache_dir() -> Path:
@@ -65,7 +66,10 @@ def _load_cached(path: Path, mtime_ns: int) -> Catalogue:
     """Parse once per content: a valid catalogue is also kept as JSON keyed by the SHA-256 of
     its bytes and the capdo version, which loads in a few milliseconds (no YAML, no semantic
     checks to redo: only a catalogue that passed them is ever written there)."""
-    data = path.read_bytes()
+    try:
+        data = read_bytes(path, root=path.parent)
+    except ReadError as error:
+        raise DataFileError([reader_problem(error.problem)]) from None
     key = hashlib.sha256(data + __version__.encode()).hexdigest()[:32]
     cached = _disk_cache_dir() / f"{key}.json"
     try:

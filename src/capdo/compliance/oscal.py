@@ -24,6 +24,7 @@ from trestle.oscal.profile import Profile
 from capdo.compliance.catalogue_model import Catalogue, Requirement
 from capdo.compliance.compile import compile_level
 from capdo.compliance.evaluate import Evaluation
+from capdo.safeio.write import write_atomic
 
 NS = "https://capdo.invalid/ns/oscal"
 _UUID_NS = uuid.UUID("6f1d3c1e-7a43-5b0e-9a51-3c1f0d2b8e11")
@@ -284,7 +285,7 @@ def validate_document(document: Mapping[str, Any]) -> str:
 
 def write_document(path: Path, document: Mapping[str, Any]) -> Path:
     validate_document(document)
-    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_atomic(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     return path
 
 

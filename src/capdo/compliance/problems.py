@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from capdo.i18n import Lang, t
+from capdo.i18n import Lang, catalogue, t
 
 PathItem = str | int
 Path = tuple[PathItem, ...]
@@ -33,7 +33,11 @@ class LocatedProblem:
     problem: Problem
 
     def render(self, lang: Lang) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.problem.message(lang)}"
+        text = f"{self.file}:{self.line}:{self.column}: {self.problem.message(lang)}"
+        hint_key = f"{self.problem.key}.hint"
+        if hint_key in catalogue():  # the safe reader's problems carry a hint
+            text += f" ({t(hint_key, lang, **self.problem.params)})"
+        return text
 
     def to_dict(self, lang: Lang) -> dict[str, object]:
         return {

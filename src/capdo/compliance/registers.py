@@ -15,14 +15,14 @@ from capdo.compliance.waivers import WaiverFile, check_waiver_file
 from capdo.compliance.yaml_source import load_model
 
 
-def load_waivers(path: Path) -> WaiverFile:
+def load_waivers(path: Path, root: Path | None = None) -> WaiverFile:
     """``waivers: [{id, requirement_id, scope, reason, approver, approved_on, expires_on}]``."""
-    return load_model(path, WaiverFile, check_waiver_file)
+    return load_model(path, WaiverFile, check_waiver_file, root=root)
 
 
-def load_policy(path: Path) -> OrganisationPolicy:
+def load_policy(path: Path, root: Path | None = None) -> OrganisationPolicy:
     """``organisation``, ``regime`` and ``overrides: [{requirement_id, parameter, value, ...}]``."""
-    return load_model(path, OrganisationPolicy)
+    return load_model(path, OrganisationPolicy, root=root)
 
 
 def _check_evidence(data: EvidenceRegister) -> list[Problem]:
@@ -38,6 +38,6 @@ def _check_evidence(data: EvidenceRegister) -> list[Problem]:
     return problems
 
 
-def load_evidence(path: Path) -> EvidenceRegister:
+def load_evidence(path: Path, root: Path | None = None) -> EvidenceRegister:
     """``evidence: [{requirement_id, system, document_ref, dated, valid_months?}]``."""
-    return load_model(path, EvidenceRegister, _check_evidence)
+    return load_model(path, EvidenceRegister, _check_evidence, root=root)

@@ -14,7 +14,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, Val
 
 from capdo.compliance.catalogue_model import RequirementId
 from capdo.compliance.problems import LocatedProblem, Problem
-from capdo.compliance.yaml_source import DataFileError
+from capdo.compliance.yaml_source import DataFileError, reader_problem
+from capdo.safeio import ReadError, ReadProblem, read_jsonl
+from capdo.safeio.write import atomic_open
 
 Status = Literal["pass", "fail", "error", "not_applicable", "manual", "waived"]
 STATUSES: Final[tuple[Status, ...]] = get_args(Status)
@@ -74,9 +76,9 @@ def result_record_schema() -> dict[str, object]:
 
 
 def write_results_jsonl(path: Path, records: Iterable[ResultRecord]) -> int:
-    """Write one JSON object per line; returns the number of records."""
+    """Write one JSON object per line, atomically; returns the number of records."""
     count = 0
-    with path.open("w", encoding="utf-8") as out:
+    with atomic_open(path) as out:
         for record in records:
             out.write(record.model_dump_json(exclude_none=True))
             out.write("\n")
@@ -85,21 +87,27 @@ def write_results_jsonl(path: Path, records: Iterable[ResultRecord]) -> int:
 
 
 def iter_results_jsonl(path: Path) -> Iterator[ResultRecord | LocatedProblem]:
-    """Each line as a record, or a located problem for a line that is not a valid record."""
+    """Each line as a record, or a located problem for a line that is not a valid record
+    (not UTF-8, not JSON, a key twice, too deep or long, not a record); raises
+    :class:`DataFileError` when the file cannot be read at all (missing, FIFO, device)."""
     name = str(path)
-    with path.open(encoding="utf-8") as src:
-        for number, line in enumerate(src, start=1):
-            if not line.strip():
+    try:
+        lines = read_jsonl(path)
+        for item in lines:
+            if isinstance(item, ReadProblem):
+                yield reader_problem(item, name)
                 continue
             try:
-                yield ResultRecord.model_validate_json(line)
+                yield ResultRecord.model_validate(item.value)
             except ValidationError as exc:
                 for err in exc.errors(include_url=False):
                     where = ".".join(str(p) for p in err["loc"]) or "record"
                     problem = Problem(
                         (), "compliance.schema.invalid", {"where": where, "detail": err["msg"]}
                     )
-                    yield LocatedProblem(name, number, 1, problem)
+                    yield LocatedProblem(name, item.line, 1, problem)
+    except ReadError as error:
+        raise DataFileError([reader_problem(error.problem, name)]) from None
 
 
 def read_results_jsonl(path: Path) -> list[ResultRecord]:

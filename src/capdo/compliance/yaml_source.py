@@ -1,6 +1,8 @@
 """Load a YAML file into a pydantic model, reporting every problem as ``file:line:column``.
 
-ruamel.yaml's round-trip loader keeps the position of each key and item; a pydantic
+The file is read by the safe reader (:mod:`capdo.safeio`): a regular file inside ``root``,
+bounded in size, UTF-8, without aliases, tags or deep nesting; its problems are located like
+the others. ruamel.yaml's round-trip loader keeps the position of each key and item; a pydantic
 error's ``loc`` (or a semantic problem's path) is walked through the document to the
 deepest node that exists, so a missing field points at its parent mapping and a wrong
 or unexpected value points at its key.
@@ -16,9 +18,12 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from capdo.compliance.problems import LocatedProblem, Path, PathItem, Problem
+from capdo.safeio import ReadError, ReadProblem, check_yaml, read_bytes
+from capdo.safeio.files import decode_utf8
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -29,6 +34,27 @@ class DataFileError(Exception):
     def __init__(self, problems: Sequence[LocatedProblem]) -> None:
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = list(problems)
+
+
+def reader_problem(problem: ReadProblem, name: str | None = None) -> LocatedProblem:
+    """A problem of the safe reader as a located compliance problem."""
+    return LocatedProblem(
+        name or str(problem.file),
+        problem.line or 1,
+        problem.column or 1,
+        Problem((), problem.key, dict(problem.params)),
+    )
+
+
+def read_checked_text(path: FsPath, name: str, root: FsPath | None) -> str:
+    """The text of ``path`` once the safe reader accepts it; :class:`DataFileError` if not."""
+    try:
+        raw = read_bytes(path, root=root)
+        text = decode_utf8(raw, path)
+        check_yaml(raw, path)
+    except ReadError as error:
+        raise DataFileError([reader_problem(error.problem, name)]) from None
+    return text
 
 
 def to_plain(node: object) -> object:
@@ -112,7 +138,7 @@ def _load_fast(
         if not isinstance(data, dict):
             return None
         result = model.model_validate(to_plain(data))
-    except (YAMLError, ValidationError, ValueError, TypeError):
+    except (YAMLError, ValidationError, ValueError, TypeError, OverflowError):
         return None
     if semantics is not None and semantics(result):
         return None
@@ -124,40 +150,44 @@ def load_model(
     model: type[ModelT],
     semantics: Callable[[ModelT], list[Problem]] | None = None,
     display: str | None = None,
+    root: FsPath | None = None,
 ) -> ModelT:
-    """Load ``path`` as ``model``; raise :class:`DataFileError` with all problems."""
+    """Load ``path`` as ``model``; raise :class:`DataFileError` with all problems. A symlink
+    must resolve inside ``root`` (the estate or catalogue directory) when it is given."""
     name = display or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        problem = Problem((), "compliance.file.unreadable", {"detail": exc.strerror or str(exc)})
-        raise DataFileError([LocatedProblem(name, 1, 1, problem)]) from exc
+    text = read_checked_text(path, name, root)
     fast = _load_fast(text, model, semantics)
     if fast is not None:
         return fast
     yaml = YAML(typ="rt")
     try:
-        root = yaml.load(text)
+        document = yaml.load(text)
+    except DuplicateKeyError as exc:
+        mark = exc.problem_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        key = str(exc.problem).split('"')[1] if '"' in str(exc.problem) else ""
+        problem = Problem((), "reader.duplicate-key", {"key": key})
+        raise DataFileError([LocatedProblem(name, line, col, problem)]) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         detail = " ".join(str(p) for p in (exc.context, exc.problem) if p)
         problem = Problem((), "compliance.yaml.syntax", {"detail": detail})
         raise DataFileError([LocatedProblem(name, line, col, problem)]) from None
-    except YAMLError as exc:
-        problem = Problem((), "compliance.yaml.syntax", {"detail": str(exc)})
+    except (YAMLError, ValueError, TypeError, OverflowError) as exc:
+        problem = Problem((), "compliance.yaml.syntax", {"detail": str(exc)[:300]})
         raise DataFileError([LocatedProblem(name, 1, 1, problem)]) from None
-    if not isinstance(root, CommentedMap):
+    if not isinstance(document, CommentedMap):
         problem = Problem((), "compliance.yaml.not-mapping", {})
         raise DataFileError([LocatedProblem(name, 1, 1, problem)])
     try:
-        result = model.model_validate(to_plain(root))
+        result = model.model_validate(to_plain(document))
     except ValidationError as exc:
         problems = pydantic_problems(exc)
     else:
         problems = semantics(result) if semantics is not None else []
         if not problems:
             return result
-    located = [LocatedProblem(name, *locate(root, p.path), p) for p in problems]
+    located = [LocatedProblem(name, *locate(document, p.path), p) for p in problems]
     located.sort(key=lambda lp: (lp.line, lp.column))
     raise DataFileError(located)

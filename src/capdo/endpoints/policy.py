@@ -6,11 +6,13 @@ The policy lives in ``<estate>/policy/endpoint-firmware.yml`` as ``{vendor: {mod
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from capdo.i18n import t
+from capdo.safeio import ReadError, read_yaml
 
 FIRMWARE_POLICY = Path("policy") / "endpoint-firmware.yml"
 
@@ -37,12 +39,19 @@ class FirmwarePolicy:
 
 def load_firmware_policy(estate_root: Path) -> FirmwarePolicy:
     path = estate_root / FIRMWARE_POLICY
-    if not path.is_file():
+    if not os.path.lexists(path):
         return FirmwarePolicy()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise PolicyError("endpoints.policy.invalid", path=path, detail=str(exc)) from None
+        data = read_yaml(path, root=estate_root) or {}
+    except ReadError as exc:
+        problem = exc.problem
+        where = f"{path}:{problem.line}:{problem.column}" if problem.line else str(path)
+        raise PolicyError(
+            "endpoints.policy.invalid",
+            path=where,
+            detail=f"{t(problem.key, 'vi', **problem.params)} / "
+            f"{t(problem.key, 'en', **problem.params)}",
+        ) from None
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         raise PolicyError(
             "endpoints.policy.invalid", path=path, detail="expected {vendor: {model: version}}"

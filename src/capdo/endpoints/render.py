@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from capdo.endpoints.intended import EndpointPlan, Planner
 from capdo.endpoints.vendors import FORMATS, mac_stem, poly_master
+from capdo.safeio.write import write_atomic
 
 DEFAULT_OUT = Path("out") / "endpoints" / "provisioning"
 
@@ -80,26 +80,23 @@ def render_all(planner: Planner, plans: list[EndpointPlan]) -> tuple[list[Render
     return rendered, skipped
 
 
-def _write(path: Path, text: str, mode: int) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.chmod(path, mode)
+def _write(out: Path, path: Path, text: str, mode: int) -> None:
+    write_atomic(path, text, root=out, mode=mode, dir_mode=0o700)
 
 
 def write_tree(out: Path, rendered: list[Rendered]) -> Path:
-    """Write every file and the manifest; returns the manifest's path."""
+    """Write every file and the manifest; returns the manifest's path. ``out`` is created
+    0700 when missing (an existing directory keeps its mode); files are written atomically
+    and no symlink below ``out`` is followed."""
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(out, 0o700)
     manifest: list[dict[str, object]] = []
     for item in rendered:
         entries = []
         for file in item.files:
-            _write(out / file.relpath, file.text, 0o600 if file.secret else 0o644)
+            _write(out, out / file.relpath, file.text, 0o600 if file.secret else 0o644)
             digest = hashlib.sha256(file.text.encode("utf-8")).hexdigest()
             entries.append({"path": file.relpath, "sha256": digest, "secret": file.secret})
         manifest.append({"name": item.name, "vendor": item.vendor, "files": entries})
     path = out / "manifest.json"
-    _write(path, json.dumps({"endpoints": manifest}, indent=2) + "\n", 0o644)
+    _write(out, path, json.dumps({"endpoints": manifest}, indent=2) + "\n", 0o644)
     return path

@@ -12,10 +12,10 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import yaml
-
 from capdo.inventory.index import Target
 from capdo.inventory.model import Estate
+from capdo.safeio import ReadError, ReadProblem, read_bytes
+from capdo.safeio.yamlread import load_yaml_bytes, locate
 
 ENV_OVERLAY = "CAPDO_CONNECTIONS"
 
@@ -39,11 +39,43 @@ def overlay_path(estate: Estate, root: Path) -> Path | None:
     return None
 
 
+PORT_KEYS = frozenset({"port", "sip_udp", "sip_tcp", "sip_tls", "https", "http", "telnet", "snmp"})
+"""Overlay fields that hold a port number (the endpoints' services besides ``port``)."""
+EXPECTED_SHAPE = "{target: {host: text, port: 1-65535, user: text, <service>: port, ...}}"
+
+
 def read_overlay(path: Path | None) -> dict[str, dict[str, object]]:
-    if path is None or not path.is_file():
+    """The overlay file (none: empty); raises :class:`ReadError` on any problem, located."""
+    if path is None or not os.path.lexists(path):
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {str(k): dict(v) for k, v in data.items() if isinstance(v, dict)}
+    raw = read_bytes(path)
+    data = load_yaml_bytes(raw, path) or {}
+    wrong = _wrong_shape(data)
+    if wrong is not None:
+        line, column = locate(raw, wrong)
+        raise ReadError(
+            ReadProblem("wrong-shape", path, line, column, {"expected": EXPECTED_SHAPE})
+        )
+    assert isinstance(data, dict)
+    return {str(k): dict(v) for k, v in data.items()}
+
+
+def _wrong_shape(data: object) -> tuple[str | int, ...] | None:
+    """The path of the first value that does not fit the overlay's shape, or None."""
+    if not isinstance(data, dict):
+        return ()
+    for name, entry in data.items():
+        if not isinstance(name, str) or not isinstance(entry, dict):
+            return (str(name),)
+        for key, value in entry.items():
+            where = (name, str(key))
+            if not isinstance(key, str) or isinstance(value, bool):
+                return where
+            if not isinstance(value, str | int):
+                return where
+            if key in PORT_KEYS and not (isinstance(value, int) and 0 < value < 65536):
+                return where
+    return None
 
 
 def connection_for(
@@ -76,6 +108,4 @@ def connection_for(
         for k in ("host", "port", "user", "private_key_file", "ssh_config")
         if k in extra
     }
-    if "port" in fields:
-        fields["port"] = int(str(fields["port"]))
     return replace(conn, **fields)  # type: ignore[arg-type]

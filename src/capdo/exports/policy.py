@@ -7,6 +7,7 @@ error unless a waiver in the estate's ``waivers.yml`` covers that requirement an
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -45,12 +46,12 @@ def load_estate_policy(root: Path, today: date | None = None) -> EstatePolicy:
     files: dict[str, Path] = {}
     for regime in ("legacy", "new"):
         path = root / POLICY_DIR / f"{regime}.yml"
-        if path.is_file():
-            policies[regime] = load_policy(path)
+        if os.path.lexists(path):
+            policies[regime] = load_policy(path, root)
             files[regime] = path
     waivers: tuple[Waiver, ...] = ()
-    if (root / "waivers.yml").is_file():
-        waivers = tuple(load_waivers(root / "waivers.yml").waivers)
+    if os.path.lexists(root / "waivers.yml"):
+        waivers = tuple(load_waivers(root / "waivers.yml", root).waivers)
     return EstatePolicy(policies, waivers, today or date.today(), files)
 
 

@@ -14,6 +14,7 @@ from capdo.exports.pyinfra import pyinfra_module
 from capdo.gcpause import paused_gc
 from capdo.inventory.index import EstateIndex
 from capdo.inventory.model import Inventory
+from capdo.safeio.write import write_atomic
 
 ExportFormat = Literal["ansible", "nornir", "pyinfra", "json"]
 
@@ -117,9 +118,7 @@ def export(inventory: Inventory, root: Path, fmt: ExportFormat, out: Path) -> li
         files = _render(inventory, root, fmt)
     written = []
     for name, text in files.items():
-        path = out / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
+        written.append(write_atomic(out / name, text, root=out))
     return written
 
 

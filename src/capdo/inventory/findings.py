@@ -49,8 +49,12 @@ class Finding:
             return t(
                 "inventory.schema", lang, field=self.params["field"], problem=self._problem(lang)
             )
-        text = t(f"inventory.{self.rule}", lang, **self.params)
+        text = t(self._key(), lang, **self.params)
         return f"{text}: {self.detail}" if self.detail else text
+
+    def _key(self) -> str:
+        """Rules of the safe reader carry their own prefix (``reader.too-large``)."""
+        return self.rule if "." in self.rule else f"inventory.{self.rule}"
 
     def _problem(self, lang: Lang) -> str:
         """A pydantic error in the user's language, pydantic's own text when uncatalogued."""
@@ -65,7 +69,7 @@ class Finding:
             return self.detail or ""
 
     def hint(self, lang: Lang) -> str:
-        key = f"inventory.{self.rule}.hint"
+        key = f"{self._key()}.hint"
         text = t(key, lang, **self.params)
         return "" if text.startswith(key) else text
 

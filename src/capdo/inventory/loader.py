@@ -31,6 +31,7 @@ from capdo.inventory.model import (
 )
 from capdo.inventory.secrets import find_plain_secrets, redact_plain_secrets
 from capdo.inventory.source import SourceSet
+from capdo.safeio.files import inside
 
 COLLECTIONS: Final[dict[str, type[BaseModel]]] = {
     "sites": Site,
@@ -97,7 +98,9 @@ def _kind_files(root: Path) -> Iterator[tuple[str, Path]]:
     for entry in sorted(root.iterdir(), key=lambda p: p.name):
         if entry.name.startswith(".") or entry.name in IGNORED_NAMES:
             continue
-        if entry.is_dir():
+        if entry.is_dir() and not inside(entry, root):
+            kind, files = entry.name, [entry]  # a link out of the estate: refused, not walked
+        elif entry.is_dir():
             kind = entry.name
             files = sorted(p for p in entry.rglob("*") if p.suffix in YAML_SUFFIXES)
         elif entry.suffix in YAML_SUFFIXES:
@@ -133,7 +136,7 @@ def _schema_findings(error: ValidationError, origin: Origin, skip: set[YamlPath]
 class _Loader:
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.sources = SourceSet()
+        self.sources = SourceSet(root)
         self.findings: list[Finding] = []
         self.origins: dict[tuple[str, str], Origin] = {}
         self.items: dict[str, list[Any]] = {kind: [] for kind in COLLECTIONS}
@@ -268,7 +271,11 @@ def _lenient_estate(data: dict[Any, Any]) -> Estate:
     try:
         return Estate.model_validate(parts)
     except ValidationError:
+        pass
+    try:
         return Estate.model_validate({**parts, "defaults": {}, "credentials": {}})
+    except ValidationError:  # the id itself is invalid (already reported)
+        return Estate.model_validate({**parts, "id": "estate", "defaults": {}, "credentials": {}})
 
 
 def _short(origin: Origin, root: Path) -> str:

@@ -1,8 +1,10 @@
 """Reading an estate directory's YAML files fast, and locating paths in them on demand.
 
-Valid estates are parsed once with libyaml (PyYAML's C loader). Line and column numbers are
-only needed for findings, so a file is composed into nodes (which carry marks) the first time a
-finding inside it must be located, and that node tree is then reused.
+Valid estates are parsed once with libyaml (PyYAML's C loader), through the safe reader
+(:mod:`capdo.safeio`: regular files inside the estate, size cap, UTF-8, no alias, tag or deep
+nesting, unique keys). Line and column numbers are only needed for findings, so a file's bytes
+are composed into nodes (which carry marks) the first time a finding inside it must be located,
+and that node tree is then reused.
 """
 
 from __future__ import annotations
@@ -13,82 +15,62 @@ from pathlib import Path
 import yaml
 
 from capdo.inventory.findings import Finding, Origin, YamlPath
-
-try:  # libyaml is part of every Debian PyYAML build; keep a pure fallback regardless
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+from capdo.safeio import ReadError, ReadProblem, load_yaml_bytes, read_bytes
+from capdo.safeio.yamlread import SafeLoader, locate_in
 
 
-class _StrictLoader(_Loader):
-    """Safe loading, with duplicate keys left to the node walk (they are rare)."""
+def reader_finding(problem: ReadProblem) -> Finding:
+    """A problem of the safe reader as an inventory finding (rule ``reader.<rule>``)."""
+    if problem.rule == "yaml-syntax":
+        detail = str(problem.params.get("detail", ""))
+        return Finding(
+            "yaml-syntax",
+            Origin(problem.file),
+            detail=detail,
+            line=problem.line,
+            column=problem.column,
+        )
+    return Finding(
+        problem.key,
+        Origin(problem.file),
+        dict(problem.params),
+        line=problem.line,
+        column=problem.column,
+    )
 
 
 @dataclass
 class SourceFile:
     path: Path
     data: object
+    raw: bytes = field(default=b"", repr=False)
     _nodes: yaml.Node | None = field(default=None, repr=False)
 
     def node(self) -> yaml.Node | None:
         if self._nodes is None:
-            with self.path.open("rb") as handle:
-                self._nodes = yaml.compose(handle, Loader=_Loader)
+            self._nodes = yaml.compose(self.raw, Loader=SafeLoader)
         return self._nodes
 
     def locate(self, path: YamlPath) -> tuple[int, int]:
         """1-based line and column of the deepest node of ``path`` present in the file."""
-        node = self.node()
-        if node is None:
-            return 1, 1
-        line, column = node.start_mark.line + 1, node.start_mark.column + 1
-        for step in path:
-            child: yaml.Node | None = None
-            if isinstance(node, yaml.MappingNode):
-                for key_node, value_node in node.value:
-                    if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(step):
-                        child = value_node
-                        line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-                        break
-            elif (
-                isinstance(node, yaml.SequenceNode)
-                and isinstance(step, int)
-                and 0 <= step < len(node.value)
-            ):
-                child = node.value[step]
-                line, column = child.start_mark.line + 1, child.start_mark.column + 1
-            if child is None:
-                break
-            node = child
-        return line, column
+        return locate_in(self.node(), path)
 
 
 class SourceSet:
     """The parsed files of one estate directory, for locating findings."""
 
-    def __init__(self) -> None:
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root
         self.files: dict[Path, SourceFile] = {}
 
     def read(self, path: Path) -> SourceFile | Finding:
-        """Parse one YAML file; a syntax error becomes a finding with the parser's mark."""
+        """Parse one YAML file; any problem becomes a finding located where the reader saw it."""
         try:
-            with path.open("rb") as handle:
-                data = yaml.load(handle, Loader=_StrictLoader)
-        except yaml.MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            detail = " ".join(str(p) for p in (error.context, error.problem) if p)
-            return Finding(
-                "yaml-syntax",
-                Origin(path),
-                detail=detail or str(error),
-                line=mark.line + 1 if mark else None,
-                column=mark.column + 1 if mark else None,
-            )
-        except yaml.YAMLError as error:
-            return Finding("yaml-syntax", Origin(path), detail=str(error), line=1, column=1)
-        except (OSError, UnicodeDecodeError) as error:
-            return Finding("unreadable-file", Origin(path), detail=str(error))
-        source = SourceFile(path, data)
+            raw = read_bytes(path, root=self.root)
+            data = load_yaml_bytes(raw, path)
+        except ReadError as error:
+            return reader_finding(error.problem)
+        source = SourceFile(path, data, raw)
         self.files[path] = source
         return source
 

@@ -26,6 +26,7 @@ from capdo.inventory.model import NetworkDevice
 from capdo.network.estate import NetworkEstate
 from capdo.network.model import device_view
 from capdo.network.platforms import PlatformInfo, platform_info
+from capdo.safeio import ReadError, ReadProblem, read_text
 
 CHECKER = "capdo.network.audit"
 
@@ -116,8 +117,18 @@ def load_targets(
     return targets, missing
 
 
-def read_backup_dir(folder: Path) -> dict[str, str]:
-    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.cfg"))}
+def read_backup_dir(folder: Path, problems: list[ReadProblem] | None = None) -> dict[str, str]:
+    """Device name → backup text, each file read by the safe reader (a regular UTF-8 file in
+    ``folder``, size cap); a refused file is left out (its device is reported without a
+    backup) and its located problem is added to ``problems``."""
+    texts: dict[str, str] = {}
+    for path in sorted(folder.glob("*.cfg")):
+        try:
+            texts[path.stem] = read_text(path, root=folder)
+        except ReadError as error:
+            if problems is not None:
+                problems.append(error.problem)
+    return texts
 
 
 class AuditPlugin:

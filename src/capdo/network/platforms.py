@@ -7,8 +7,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-import yaml
+from capdo.safeio import read_yaml
 
 ENV_TEMPLATES = "CAPDO_NETWORK_TEMPLATES"
 
@@ -91,7 +92,7 @@ def platform_info(templates_dir: Path, platform: str) -> PlatformInfo | None:
     path = templates_dir / platform / "platform.yml"
     if not path.is_file():
         return None
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data: Any = read_yaml(path, root=templates_dir) or {}
     try:
         return PlatformInfo(
             name=platform,

@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 
 from capdo.inventory.model import NetworkDevice
 from capdo.inventory.strings import banner_problem, describe_char, unsafe_char
 from capdo.network.model import NetworkContext, device_view
+from capdo.safeio import read_yaml
+from capdo.safeio.write import write_atomic
 
 TEMPLATE = "device.j2"
 
@@ -66,7 +67,7 @@ class Renderer:
     @cached_property
     def common(self) -> dict[str, Any]:
         path = self.templates_dir / "common.yml"
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        data: Any = read_yaml(path, root=self.templates_dir) if path.is_file() else {}
         common = dict(data or {})
         if isinstance(common.get("banner"), str):
             common["banner"] = MultilineText(common["banner"])
@@ -102,7 +103,5 @@ def write_configs(configs: dict[str, str], out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, text in sorted(configs.items()):
-        path = out_dir / f"{name}.cfg"
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
+        written.append(write_atomic(out_dir / f"{name}.cfg", text, root=out_dir))
     return written

@@ -27,6 +27,7 @@ from capdo.inventory.model import NetworkDevice
 from capdo.network.estate import NetworkEstate
 from capdo.network.platforms import PlatformInfo, platform_info
 from capdo.network.remediate import Remediation, remediation
+from capdo.safeio.write import write_atomic
 from capdo.secrets import SecretError, login_for
 
 CONNECT_TIMEOUT = 10
@@ -286,5 +287,5 @@ def write_backups(outcomes: dict[str, Outcome], out_dir: Path, stamp: str) -> Pa
         if outcome.running is None:
             continue
         for folder in (run_dir, latest):
-            (folder / f"{name}.cfg").write_text(outcome.running, encoding="utf-8")
+            write_atomic(folder / f"{name}.cfg", outcome.running, root=out_dir)
     return run_dir

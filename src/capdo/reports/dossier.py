@@ -21,6 +21,7 @@ from capdo.inventory.levels import minimum_level
 from capdo.inventory.model import Inventory
 from capdo.reports.data import FAILING, RegimeReport, ReportData, SystemInfo, SystemReport
 from capdo.reports.text import clean, status_label
+from capdo.safeio.write import atomic_open
 
 PLACEHOLDER_COLOUR = RGBColor(0xB0, 0x00, 0x20)
 
@@ -278,7 +279,8 @@ def write_dossier(
     report: ReportData, inventory: Inventory, system_id: str, lang: Lang, path: Path
 ) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    build_dossier(report, inventory, system_id, lang).save(str(path))
+    with atomic_open(path, binary=True) as out:
+        build_dossier(report, inventory, system_id, lang).save(out)
     return path
 
 
@@ -346,5 +348,6 @@ def build_annual(report: ReportData, lang: Lang) -> DocxDocument:
 
 def write_annual(report: ReportData, lang: Lang, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    build_annual(report, lang).save(str(path))
+    with atomic_open(path, binary=True) as out:
+        build_annual(report, lang).save(out)
     return path

@@ -29,6 +29,7 @@ from capdo.reports.text import (
     status_label,
     value_text,
 )
+from capdo.safeio.write import write_atomic
 
 OPEN_SYSTEMS = 12
 """Up to this many system sections (over all regimes) are shown open; more start folded."""
@@ -129,5 +130,5 @@ def render_html(
 
 
 def write_html(report: ReportData, lang: Lang, path: Path, templates: Path | None = None) -> Path:
-    path.write_text(render_html(report, lang, templates), encoding="utf-8")
+    write_atomic(path, render_html(report, lang, templates))
     return path

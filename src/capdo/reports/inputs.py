@@ -10,6 +10,7 @@ as ``capdo evaluate`` does.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -69,7 +70,11 @@ def _notes(run: Assessment, known: set[str], lang: Lang) -> tuple[str, ...]:
 
 
 def load_inputs(
-    estate_dir: Path, result_files: Sequence[Path], lang: Lang, moment: datetime
+    estate_dir: Path,
+    result_files: Sequence[Path],
+    lang: Lang,
+    moment: datetime,
+    lenient: bool = False,
 ) -> ReportInputs:
     """Assess the estate at ``moment``; raises :class:`ReportInputError` on any problem."""
     loaded = load_estate(estate_dir)
@@ -80,10 +85,10 @@ def load_inputs(
         raise ReportInputError([t("report.error.estate", lang, path=str(estate_dir)), *lines])
     inventory = loaded.inventory
     for path in result_files:
-        if not path.is_file():
+        if not os.path.lexists(path):
             raise ReportInputError([t("report.error.results-missing", lang, path=str(path))])
     try:
-        run = assess(estate_dir, inventory, list(result_files), moment=moment)
+        run = assess(estate_dir, inventory, list(result_files), moment=moment, lenient=lenient)
     except AssessmentError as exc:
         raise ReportInputError([str(exc), *(p.render(lang) for p in exc.problems)]) from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -9,6 +9,7 @@ from capdo.compliance.evaluate import Finding
 from capdo.i18n import catalogue
 from capdo.reports.data import HostReport, RegimeReport, ReportData, SystemReport
 from capdo.reports.text import value_text
+from capdo.safeio.write import atomic_open
 
 FORMAT_VERSION = 1
 
@@ -112,6 +113,6 @@ def report_dict(report: ReportData) -> dict[str, object]:
 
 
 def write_json(report: ReportData, path: Path) -> Path:
-    with path.open("w", encoding="utf-8") as out:
+    with atomic_open(path) as out:
         json.dump(report_dict(report), out, ensure_ascii=False, separators=(",", ":"))
     return path

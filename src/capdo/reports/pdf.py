@@ -12,6 +12,7 @@ from pathlib import Path
 from capdo.i18n import Lang
 from capdo.reports.data import ReportData
 from capdo.reports.html import render_html
+from capdo.safeio.write import atomic_open
 
 
 class PdfError(Exception):
@@ -29,7 +30,8 @@ def write_pdf(report: ReportData, lang: Lang, path: Path, templates: Path | None
         raise PdfError(str(exc)) from exc
     html = render_html(report, lang, templates, print_mode=True)
     try:
-        HTML(string=html, url_fetcher=_no_fetch).write_pdf(path)
+        with atomic_open(path, binary=True) as out:
+            HTML(string=html, url_fetcher=_no_fetch).write_pdf(out)
     except (OSError, ValueError) as exc:
         raise PdfError(str(exc)) from exc
     return path

@@ -71,6 +71,8 @@ class ReportRequest:
     today: date | None = None
     templates: Path | None = None
     now: datetime | None = None
+    lenient: bool = False
+    """Skip bad lines of result files (still reported) instead of stopping (exit code 2)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +95,9 @@ def make_reports(request: ReportRequest) -> ReportOutcome:
     if request.today is not None:
         now = datetime.combine(request.today, now.timetz())
     today = now.date()
-    inputs = load_inputs(request.estate_dir, request.result_files, request.lang, now)
+    inputs = load_inputs(
+        request.estate_dir, request.result_files, request.lang, now, lenient=request.lenient
+    )
     key = run_key_for(inputs.record_run_ids)
     report = build_report(inputs, today=today, generated_at=now, run_key=key)
     if request.store is not None:

@@ -14,6 +14,7 @@ from capdo.compliance.evaluate import Finding
 from capdo.i18n import Lang, t
 from capdo.reports.data import ReportData
 from capdo.reports.text import detail_text, value_text
+from capdo.safeio.write import atomic_open
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"fail": "error", "error": "warning", "manual": "note"}
@@ -81,6 +82,6 @@ def sarif_document(report: ReportData, lang: Lang) -> dict[str, object]:
 
 
 def write_sarif(report: ReportData, lang: Lang, path: Path) -> Path:
-    with path.open("w", encoding="utf-8") as out:
+    with atomic_open(path) as out:
         json.dump(sarif_document(report, lang), out, ensure_ascii=False)
     return path

@@ -15,6 +15,7 @@ from capdo.reports.data import FAILING, RegimeReport, ReportData
 from capdo.reports.hints import remediation
 from capdo.reports.text import clean, detail_text, status_label, value_text
 from capdo.reports.xlsx_writer import Value, XlsxWriter
+from capdo.safeio.write import atomic_open
 
 STATUS_ORDER = ("fail", "error", "manual", "waived", "pass", "not_applicable")
 
@@ -40,7 +41,7 @@ def _finding_row(g: RegimeReport, f: Finding, lang: Lang) -> tuple[Value, ...]:
 
 
 def write_xlsx(report: ReportData, lang: Lang, path: Path) -> Path:
-    with XlsxWriter(path) as book:
+    with atomic_open(path, binary=True) as out, XlsxWriter(out) as book:
         _fill(book, report, lang)
     return path
 

@@ -122,7 +122,7 @@ class _Sheet:
 class XlsxWriter:
     """``with XlsxWriter(path) as book: sheet = book.sheet(title, headers, widths); ...``"""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | IO[bytes]) -> None:
         self._zip = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
         self._titles: list[str] = []
         self._open: _Sheet | None = None

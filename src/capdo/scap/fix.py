@@ -9,6 +9,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from capdo.safeio.write import write_atomic
 from capdo.scap.arf import ScanResults
 from capdo.scap.errors import ScapError
 
@@ -55,5 +56,5 @@ def write_fix_playbook(
             stderr=done.stderr.strip()[-1500:],
         )
     header = HEADER.format(target=results.target, profile=results.profile, arf=results.path.name)
-    output.write_text(header + done.stdout, encoding="utf-8")
+    write_atomic(output, header + done.stdout)
     return output

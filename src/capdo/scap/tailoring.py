@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
+from capdo.safeio.write import write_atomic
 from capdo.scap.arf import RULE_PREFIX
 from capdo.scap.profiles import profile_idref
 
@@ -47,5 +48,5 @@ def tailoring_xml(
 def write_tailoring(
     path: Path, profile: str, skip_rules: Iterable[str], *, datastream: str
 ) -> Path:
-    path.write_text(tailoring_xml(profile, skip_rules, datastream=datastream), encoding="utf-8")
+    write_atomic(path, tailoring_xml(profile, skip_rules, datastream=datastream))
     return path
