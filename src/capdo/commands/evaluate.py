@@ -68,8 +68,10 @@ def evaluate_command(
         from capdo.compliance.oscal import (  # noqa: PLC0415 (slow import, only for --out)
             export_assessment_results,
         )
+        from capdo.reports.national import ESTATE_SUMMARY, write_estate_summary  # noqa: PLC0415
 
         out.mkdir(parents=True, exist_ok=True)
+        write_estate_summary(out / ESTATE_SUMMARY, estate)
         write_results_jsonl(out / "records.jsonl", run.records)
         for regime, evaluation in run.evaluations.items():
             path = out / f"evaluation-{regime}.json"
