@@ -22,7 +22,10 @@ DEFAULT_SCHEMA_DIR = ".schema"
 """Inside the estate directory; the loader skips dot folders."""
 
 
-class _Dumper(yaml.SafeDumper):
+_Base: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: ~10x faster
+
+
+class _Dumper(_Base):  # type: ignore[misc]
     def ignore_aliases(self, data: Any) -> bool:  # no &id001 anchors: plain, readable YAML
         return True
 
