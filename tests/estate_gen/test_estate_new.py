@@ -195,3 +195,27 @@ def test_bad_description_is_a_clear_error(tmp_path: Path, change: str, expected:
     assert result.exit_code == 2
     assert expected in result.output
     assert "Traceback" not in result.output
+
+
+def test_refuses_a_folder_that_is_not_an_estate(tmp_path: Path) -> None:
+    (tmp_path / "sites").mkdir()
+    (tmp_path / "sites" / "keep.txt").write_text("mine", encoding="utf-8")
+    description = EXAMPLES / "bienbac.description.yml"
+    result = runner.invoke(app, ["estate", "new", str(description), "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert (tmp_path / "sites" / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_an_estate_with_findings_exits_1(tmp_path: Path) -> None:
+    text = (EXAMPLES / "bienbac.description.yml").read_text(encoding="utf-8")
+    text = text.replace("level: {level: 3, status: approved, decision: 14/QĐ-UBND",
+                        "level: {level: 1, status: approved, decision: 14/QĐ-UBND")  # fmt: skip
+    description = tmp_path / "low.yml"
+    description.write_text(text, encoding="utf-8")
+    out = tmp_path / "estate"
+    result = runner.invoke(
+        app, ["estate", "new", str(description), "--out", str(out), "--lang", "en"]
+    )
+    assert result.exit_code == 1
+    assert "level-too-low" in result.output
+    assert "1 findings" in result.output

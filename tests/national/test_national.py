@@ -4,7 +4,9 @@ folders (the lab, Phú Thọ and a generated second province), in HTML (vi/en) a
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -138,3 +140,27 @@ def test_bad_inputs_write_nothing(
     assert expected in output
     assert "Traceback" not in output
     assert not (tmp_path / "out").exists()
+
+
+def test_chromium_shows_the_overview(evaluations: dict[str, Path], tmp_path: Path) -> None:
+    """What an officer sees: the page opens in headless Chromium (1024 px), one row per province
+    and regime, and no console message (the page has no script at all)."""
+    code, output = _national(list(evaluations.values()), tmp_path / "out")
+    assert code == 0, output
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert binary is not None, "chromium is needed (apt-get install chromium)"
+    page = (tmp_path / "out" / "national.html").resolve().as_uri()
+    flags = ["--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--enable-logging=stderr", "--v=0",
+             "--window-size=1024,900", f"--user-data-dir={tmp_path / 'profile'}"]  # fmt: skip
+    if os.geteuid() == 0:
+        flags.insert(0, "--no-sandbox")
+    dom = subprocess.run([binary, *flags, "--dump-dom", page], capture_output=True, text=True,
+                         timeout=120, check=True)  # fmt: skip
+    assert dom.stdout.count("<tr>") == 1 + 2 * 3 + 1  # two regimes × (header + 3 provinces)
+    assert "Ủy ban nhân dân tỉnh Lam Sơn" in dom.stdout
+    assert ":CONSOLE" not in dom.stderr
+    shot = tmp_path / "national-1024.png"
+    subprocess.run([binary, *flags, f"--screenshot={shot}", page], capture_output=True,
+                   timeout=120, check=True)  # fmt: skip
+    assert shot.stat().st_size > 20_000

@@ -145,3 +145,24 @@ def test_unreadable_input_is_a_clear_error(tmp_path: Path, lab_copy: Path) -> No
     assert code == 2
     assert "Cannot read" in output
     assert "Traceback" not in output
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
+    estate = tmp_path / "estate"
+    shutil.copytree(LAB_ESTATE, estate)
+    path = estate / "devices.yml"
+    text = path.read_text(encoding="utf-8").replace(
+        "model: AR6120", "model: \"=cmd|' /C calc'!A0\""
+    )
+    path.write_text(text, encoding="utf-8")
+    sheet = tmp_path / "out.xlsx"
+    code, output = _run("inventory", "template", "-i", str(estate), "--out", str(sheet))
+    assert code == 0, output
+    cell = next(c for row in load_workbook(sheet)["devices"].iter_rows() for c in row
+                if c.value == "=cmd|' /C calc'!A0")  # fmt: skip
+    assert cell.data_type == "s"
+    code, output = _run("inventory", "import", str(sheet), "--into", str(estate))
+    assert code == 0, output
+    inventory = load_estate(estate).inventory
+    assert inventory is not None
+    assert "=cmd|' /C calc'!A0" in {d.model for d in inventory.devices}

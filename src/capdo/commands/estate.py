@@ -40,8 +40,12 @@ def new(
         load_description,
     )
     from capdo.estate_gen.write import generate  # noqa: PLC0415
+    from capdo.inventory.validate import load_estate  # noqa: PLC0415
 
     language = parse_lang(lang)
+    if out.exists() and any(out.iterdir()) and not (out / "estate.yml").is_file():
+        typer.echo(f"capdo: {t('estate.error.not-an-estate', language, path=out)}", err=True)
+        raise typer.Exit(2)
     try:
         desc = load_description(description)
         count = generate(desc, out, description.name, provinces)
@@ -57,4 +61,10 @@ def new(
         typer.echo(f"capdo: {t('estate.error.write', language, path=out, detail=error)}", err=True)
         raise typer.Exit(2) from None
     typer.echo(t("estate.new.written", language, count=count, path=out))
+    result = load_estate(out)
+    for finding in result.findings:
+        typer.echo(f"{finding.location(Path.cwd())}: {finding.rule} {finding.message(language)}")
+    if not result.ok:
+        typer.echo(t("estate.new.invalid", language, count=len(result.findings)), err=True)
+        raise typer.Exit(1)
     typer.echo(t("estate.new.next", language, path=out))

@@ -61,10 +61,10 @@ def write_template(path: Path, inventory: Inventory | None = None) -> None:
                 sheet.add_data_validation(check)
         sheet.freeze_panes = "A2"
         if inventory is not None:
-            for obj in getattr(inventory, sheet_name):
-                sheet.append(row_of(obj, cols))
-                for cell in sheet[sheet.max_row]:
-                    if isinstance(cell.value, str) and cell.value.startswith("="):
+            for number, obj in enumerate(getattr(inventory, sheet_name), start=2):
+                for c, value in enumerate(row_of(obj, cols), start=1):
+                    cell = sheet.cell(row=number, column=c, value=value)
+                    if isinstance(value, str) and value.startswith("="):
                         cell.data_type = "s"  # text, never a formula
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
