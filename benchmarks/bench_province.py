@@ -52,8 +52,9 @@ def main() -> None:
     shutil.rmtree(GENERATED, ignore_errors=True)
     GENERATED.mkdir(parents=True)
     national = GENERATED / "national"
-    wall = timed([*CAPDO, "estate", "new", str(DESCRIPTIONS[0]), "--out", str(national),
-                  "--provinces", "34"])  # fmt: skip
+    wall = timed(
+        [*CAPDO, "estate", "new", str(DESCRIPTIONS[0]), "--out", str(national), "--provinces", "34"]
+    )
     print(f"estate new, one national estate of 34 provinces: {wall:.1f} s (load {load()})")
     start = time.perf_counter()
     for n in range(34):

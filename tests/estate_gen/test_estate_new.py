@@ -61,8 +61,9 @@ def test_two_tier_two_datacentres_huawei_only(estates: dict[str, tuple[Path, Inv
     lgsp = next(s for s in inv.systems if s.id == "lgsp")
     assert lgsp.level.level == 4
     device_site = {d.name: d.site for d in inv.devices}
-    backup_sites = {device_site[link.z.device] for link in inv.links if link.role == "backup"
-                    and link.z.device}  # fmt: skip
+    backup_sites = {
+        device_site[link.z.device] for link in inv.links if link.role == "backup" and link.z.device
+    }
     communes = {s.id for s in inv.sites if s.kind == "commune"}
     assert len(backup_sites & communes) == 10
     assert len(inv.endpoints) == 120
@@ -190,8 +191,9 @@ def test_bad_description_is_a_clear_error(tmp_path: Path, change: str, expected:
         text += f"\n{change}\n"
     description = tmp_path / "bad.yml"
     description.write_text(text, encoding="utf-8")
-    result = runner.invoke(app, ["estate", "new", str(description), "--out", str(tmp_path / "o"),
-                                 "--lang", "en"])  # fmt: skip
+    result = runner.invoke(
+        app, ["estate", "new", str(description), "--out", str(tmp_path / "o"), "--lang", "en"]
+    )
     assert result.exit_code == 2
     assert expected in result.output
     assert "Traceback" not in result.output
@@ -208,8 +210,10 @@ def test_refuses_a_folder_that_is_not_an_estate(tmp_path: Path) -> None:
 
 def test_an_estate_with_findings_exits_1(tmp_path: Path) -> None:
     text = (EXAMPLES / "bienbac.description.yml").read_text(encoding="utf-8")
-    text = text.replace("level: {level: 3, status: approved, decision: 14/QĐ-UBND",
-                        "level: {level: 1, status: approved, decision: 14/QĐ-UBND")  # fmt: skip
+    text = text.replace(
+        "level: {level: 3, status: approved, decision: 14/QĐ-UBND",
+        "level: {level: 1, status: approved, decision: 14/QĐ-UBND",
+    )
     description = tmp_path / "low.yml"
     description.write_text(text, encoding="utf-8")
     out = tmp_path / "estate"

@@ -57,8 +57,7 @@ def _rule_ids() -> set[str]:
 
 
 EXAMPLES = {e["rule"]: e for e in rule_examples()}
-FILE_LEVEL = {"no-estate-dir", "missing-estate-file", "unknown-file", "not-a-list",
-              "not-a-mapping"}  # fmt: skip
+FILE_LEVEL = {"no-estate-dir", "missing-estate-file", "unknown-file", "not-a-list", "not-a-mapping"}
 """Whole-file findings, explained by their own hints rather than object examples."""
 
 

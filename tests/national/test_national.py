@@ -53,8 +53,9 @@ def test_rollup_of_three_provinces(evaluations: dict[str, Path], tmp_path: Path)
         for regime in inventory.estate.regimes:
             row = province["regimes"][regime]
             assert row["systems"] == len(inventory.systems)
-            levels = {str(n): sum(1 for s in inventory.systems if s.level.level == n)
-                      for n in range(1, 6)}  # fmt: skip
+            levels = {
+                str(n): sum(1 for s in inventory.systems if s.level.level == n) for n in range(1, 6)
+            }
             assert row["by_level"] == levels
             assert row["meeting"] + row["not_meeting"] == row["systems"]
             counts = [g["systems"] for g in row["top_gaps"]]
@@ -150,17 +151,32 @@ def test_chromium_shows_the_overview(evaluations: dict[str, Path], tmp_path: Pat
     binary = shutil.which("chromium") or shutil.which("chromium-browser")
     assert binary is not None, "chromium is needed (apt-get install chromium)"
     page = (tmp_path / "out" / "national.html").resolve().as_uri()
-    flags = ["--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", "--enable-logging=stderr", "--v=0",
-             "--window-size=1024,900", f"--user-data-dir={tmp_path / 'profile'}"]  # fmt: skip
+    flags = [
+        "--headless",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--window-size=1024,900",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
     if os.geteuid() == 0:
         flags.insert(0, "--no-sandbox")
-    dom = subprocess.run([binary, *flags, "--dump-dom", page], capture_output=True, text=True,
-                         timeout=120, check=True)  # fmt: skip
+    dom = subprocess.run(
+        [binary, *flags, "--dump-dom", page],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     assert dom.stdout.count("<tr>") == 1 + 2 * 3 + 1  # two regimes × (header + 3 provinces)
     assert "Ủy ban nhân dân tỉnh Lam Sơn" in dom.stdout
     assert ":CONSOLE" not in dom.stderr
     shot = tmp_path / "national-1024.png"
-    subprocess.run([binary, *flags, f"--screenshot={shot}", page], capture_output=True,
-                   timeout=120, check=True)  # fmt: skip
+    subprocess.run(
+        [binary, *flags, f"--screenshot={shot}", page], capture_output=True, timeout=120, check=True
+    )
     assert shot.stat().st_size > 20_000

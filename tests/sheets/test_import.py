@@ -158,8 +158,12 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     sheet = tmp_path / "out.xlsx"
     code, output = _run("inventory", "template", "-i", str(estate), "--out", str(sheet))
     assert code == 0, output
-    cell = next(c for row in load_workbook(sheet)["devices"].iter_rows() for c in row
-                if c.value == "=cmd|' /C calc'!A0")  # fmt: skip
+    cell = next(
+        c
+        for row in load_workbook(sheet)["devices"].iter_rows()
+        for c in row
+        if c.value == "=cmd|' /C calc'!A0"
+    )
     assert cell.data_type == "s"
     code, output = _run("inventory", "import", str(sheet), "--into", str(estate))
     assert code == 0, output

@@ -216,8 +216,11 @@ class Province:
         return {"vi": name[:1].upper() + name[1:], "en": "Province"}
 
     def remote_sites(self, province: str) -> list[RemoteSite]:
+        """Departments, districts and communes in order, each with its /24 (block, index)."""
         sites = [
-            RemoteSite(self.id(d.id), d.name.model_dump(), "department", province, i, 0)
+            RemoteSite(
+                self.id(d.id), d.name.model_dump(), "department", province, i, self.department_block
+            )
             for i, d in enumerate(self.d.department_specs())
         ]
         districts = [
@@ -227,16 +230,11 @@ class Province:
                 "district",
                 province,
                 i,
-                0,
+                self.district_block,
             )
             for i, name in enumerate(self.d.districts)
         ]
-        sites = [RemoteSite(s.id, s.name, s.kind, s.parent, s.index, self.department_block)
-                 for s in sites]  # fmt: skip
-        sites += [
-            RemoteSite(s.id, s.name, s.kind, s.parent, s.index, self.district_block)
-            for s in districts
-        ]
+        sites += districts
         per = self.d.communes.per_district
         for j, (kind, name) in enumerate(self.communes):
             label = ("Phường " if kind == "ward" else "Xã ") + name
@@ -538,8 +536,11 @@ class Province:
         if self._hubs is None:
             first = self.d.datacentres[0]
             site = self.id(first.id)
-            names = [d["name"] for d in self.kinds["devices"]
-                     if d["site"] == site and d["role"] == "wan-router"][:2]  # fmt: skip
+            names = [
+                d["name"]
+                for d in self.kinds["devices"]
+                if d["site"] == site and d["role"] == "wan-router"
+            ][:2]
             if not names:
                 raise DescriptionError("estate.error.hub", datacentre=first.id)
             spec = self.role_spec(first.kind, "wan-router")

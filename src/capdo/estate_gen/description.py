@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from ipaddress import IPv4Address, IPv4Network
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -188,17 +188,14 @@ class Description(Spec):
     """A whole province (see docs/estate-description.md)."""
 
     estate: EstateSpec
-    tiers: Annotated[tuple[Literal["province", "district", "commune"], ...], Field()] = (
-        "province",
-        "commune",
-    )
+    tiers: tuple[Literal["province", "district", "commune"], ...] = ("province", "commune")
     address_plan: AddressPlan = AddressPlan()
     datacentres: tuple[DatacentreSpec, ...] = Field(min_length=1, max_length=4)
     infrastructure_system: Slug
     """The system of the data centres' own devices and servers."""
     systems: tuple[SystemSpec, ...] = Field(min_length=1)
-    departments: tuple[DepartmentSpec | CompactDepartment, ...] = ()
-    districts: tuple[str, ...] = ()
+    departments: tuple[DepartmentSpec | CompactDepartment, ...] = Field(default=(), max_length=256)
+    districts: tuple[str, ...] = Field(default=(), max_length=256)
     """Three-tier provinces: district names (sites of kind district with their own LAN)."""
     communes: CommuneList = CommuneList()
     retired_districts: tuple[str, ...] = ()

@@ -6,11 +6,10 @@ import itertools
 import unicodedata
 from collections.abc import Iterator
 
-_SYLLABLES = (
-    "An", "Bình", "Cao", "Đông", "Hòa", "Hưng", "Lạc", "Long", "Minh", "Phú", "Phúc", "Quang",
-    "Sơn", "Tân", "Thạnh", "Thành", "Thái", "Thuận", "Tiến", "Trung", "Vĩnh", "Xuân", "Yên",
-    "Hợp", "Kim", "Đức", "Hải", "Nghĩa", "Phong", "Lâm",
-)  # fmt: skip
+_SYLLABLES = tuple(
+    """An Bình Cao Đông Hòa Hưng Lạc Long Minh Phú Phúc Quang Sơn Tân Thạnh
+    Thành Thái Thuận Tiến Trung Vĩnh Xuân Yên Hợp Kim Đức Hải Nghĩa Phong Lâm""".split()
+)
 
 
 def slug(text: str) -> str:

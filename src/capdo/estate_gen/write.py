@@ -50,8 +50,9 @@ def write_file(path: Path, data: Any, header: str) -> None:
     path.write_text(header + dump_yaml(data), encoding="utf-8")
 
 
-def estate_file(desc: Description, provinces: int, log_servers: list[str],
-                servers: list[dict[str, Any]]) -> dict[str, Any]:  # fmt: skip
+def estate_file(
+    desc: Description, provinces: int, log_servers: list[str], servers: list[dict[str, Any]]
+) -> dict[str, Any]:
     e = desc.estate
 
     def by_role(role: str) -> list[str]:

@@ -158,8 +158,9 @@ def _cell(placed: _Placed, index: int, path: tuple[str | int, ...]) -> str:
     return f"{placed.sheet.name}!A{row}"
 
 
-def _objects(sheet: Sheet, model: type[BaseModel], lang: Lang,
-             problems: list[Problem]) -> tuple[list[dict[str, Any]], _Placed]:  # fmt: skip
+def _objects(
+    sheet: Sheet, model: type[BaseModel], lang: Lang, problems: list[Problem]
+) -> tuple[list[dict[str, Any]], _Placed]:
     cols = {c.key: c for c in columns(model)}
     positions: dict[str, int] = {}
     for n, key in enumerate(sheet.header, start=1):
@@ -197,8 +198,9 @@ def _objects(sheet: Sheet, model: type[BaseModel], lang: Lang,
     return objects, placed
 
 
-def _schema_problems(kind: str, objects: list[dict[str, Any]], placed: _Placed, lang: Lang,
-                     problems: list[Problem]) -> None:  # fmt: skip
+def _schema_problems(
+    kind: str, objects: list[dict[str, Any]], placed: _Placed, lang: Lang, problems: list[Problem]
+) -> None:
     model = SHEETS[kind]
     for index, obj in enumerate(objects):
         try:
