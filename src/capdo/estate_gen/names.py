@@ -6,10 +6,9 @@ import itertools
 import unicodedata
 from collections.abc import Iterator
 
-_SYLLABLES = tuple(
-    """An Bình Cao Đông Hòa Hưng Lạc Long Minh Phú Phúc Quang Sơn Tân Thạnh
-    Thành Thái Thuận Tiến Trung Vĩnh Xuân Yên Hợp Kim Đức Hải Nghĩa Phong Lâm""".split()
-)
+SYLLABLES_TEXT = """An Bình Cao Đông Hòa Hưng Lạc Long Minh Phú Phúc Quang Sơn Tân Thạnh
+Thành Thái Thuận Tiến Trung Vĩnh Xuân Yên Hợp Kim Đức Hải Nghĩa Phong Lâm"""
+"""Syllables of generated commune names (pairs of two, in a fixed order)."""
 
 
 def slug(text: str) -> str:
@@ -33,7 +32,7 @@ def generated_names(count: int, taken: set[str]) -> list[str]:
 
 
 def _candidates() -> Iterator[str]:
-    pairs = [f"{a} {b}" for a, b in itertools.permutations(_SYLLABLES, 2)]
+    pairs = [f"{a} {b}" for a, b in itertools.permutations(SYLLABLES_TEXT.split(), 2)]
     yield from pairs
     for n in itertools.count(2):
         for pair in pairs:
