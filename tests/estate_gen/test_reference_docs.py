@@ -5,21 +5,27 @@ a site's only router may hold its VLAN gateway address (the renderer supports it
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from capdo.estate_gen.description import Description
-from capdo.estate_gen.reference import REGENERATE, meaning, reachable, rule_examples, write_docs
+from capdo.estate_gen.reference import (
+    REGENERATE,
+    meaning,
+    reachable,
+    rule_base,
+    rule_examples,
+    write_docs,
+    write_estate,
+)
 from capdo.inventory.loader import COLLECTIONS
 from capdo.inventory.model import Estate
 from capdo.inventory.validate import load_estate
 from capdo.network.model import NetworkContext
 from capdo.network.render import Renderer
-from tests.conftest import LAB_ESTATE, REPO
+from tests.conftest import REPO
 
 
 def test_docs_are_generated_from_the_model(tmp_path: Path) -> None:
@@ -67,12 +73,14 @@ def test_every_rule_has_examples() -> None:
 
 
 def _with(objects: dict[str, list[dict[str, Any]]], target: Path) -> Path:
-    shutil.copytree(LAB_ESTATE, target)
-    for kind, items in objects.items():
-        path = target / f"{kind}.yml"
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-        path.write_text(yaml.safe_dump(data + items, allow_unicode=True), encoding="utf-8")
-    return target
+    base = rule_base()
+    data = {k: v if k == "estate" else [*v, *objects.get(k, [])] for k, v in base.items()}
+    data.update({k: v for k, v in objects.items() if k not in base})
+    return write_estate(data, target)
+
+
+def test_base_estate_is_valid(tmp_path: Path) -> None:
+    assert load_estate(_with({}, tmp_path / "base")).findings == []
 
 
 @pytest.mark.parametrize("rule", sorted(EXAMPLES))

@@ -219,10 +219,31 @@ def collect_examples(objects: list[BaseModel]) -> dict[tuple[str, str], str]:
     return found
 
 
-def rule_examples() -> list[dict[str, Any]]:
+@cache
+def _rule_file() -> dict[str, Any]:
     text = (resources.files("capdo.estate_gen") / "rule_examples.yml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
-    return list(data)
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def rule_examples() -> list[dict[str, Any]]:
+    """Per rule: its id, meaning, and the objects of a valid and an invalid example."""
+    return list(_rule_file()["rules"])
+
+
+def rule_base() -> dict[str, Any]:
+    """The small valid estate the examples are added to: kind -> data (estate: a mapping)."""
+    return dict(_rule_file()["base"])
+
+
+def write_estate(data: dict[str, Any], root: Path) -> Path:
+    """Write kind -> data as an estate directory (the base, with examples added)."""
+    from capdo.estate_gen.write import dump_yaml  # noqa: PLC0415
+
+    root.mkdir(parents=True, exist_ok=True)
+    for kind, value in data.items():
+        (root / f"{kind}.yml").write_text(dump_yaml(value), encoding="utf-8")
+    return root
 
 
 def _yaml_block(data: Any) -> list[str]:
@@ -264,7 +285,14 @@ def estate_reference(objects: list[BaseModel]) -> str:
         "",
         "`capdo inventory validate` runs every rule and reports each finding with",
         "file:line:column, the rule id, a message and a hint. Each rule below has a valid and an",
-        "invalid example (objects added to `inventories/lab`; a test checks both).",
+        "invalid example: objects added to the small valid estate shown first (a test checks",
+        "both ways).",
+        "",
+        "<details><summary>The base estate</summary>",
+        "",
+        *_yaml_block(rule_base()),
+        "",
+        "</details>",
         "",
     ]
     for rule in rule_examples():
