@@ -223,3 +223,10 @@ def test_an_estate_with_findings_exits_1(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "level-too-low" in result.output
     assert "1 findings" in result.output
+
+
+def test_descriptions_point_editors_at_their_schema() -> None:
+    for path in [REPO / "inventories" / "phutho.description.yml", *EXAMPLES.glob("*.yml")]:
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), path
+        assert (path.parent / first.split("$schema=", 1)[1]).is_file(), path

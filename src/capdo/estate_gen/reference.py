@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import inspect
 import itertools
+import json
 import textwrap
 import types
 import typing
@@ -28,7 +29,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from capdo.estate_gen.schema import FILE_KINDS, schema_name, write_schemas
+from capdo.estate_gen.schema import FILE_KINDS, SCHEMA_ID, schema_name, write_schemas
 from capdo.inventory.loader import COLLECTIONS
 from capdo.inventory.model import Estate
 
@@ -349,9 +350,27 @@ def docs_texts(repo: Path) -> dict[str, str]:
     }
 
 
+DESCRIPTION_SCHEMA = "description.schema.json"
+
+
+def description_schema() -> str:
+    from capdo.estate_gen.description import Description  # noqa: PLC0415
+
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID.format(kind="description"),
+        "title": "capdo province description",
+        **Description.model_json_schema(),
+    }
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+
+
 def write_docs(repo: Path, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = write_schemas(out / "schema")
+    path = out / "schema" / DESCRIPTION_SCHEMA
+    path.write_text(description_schema(), encoding="utf-8")
+    written.append(path)
     for name, text in docs_texts(repo).items():
         path = out / name
         path.write_text(text, encoding="utf-8")
