@@ -13,6 +13,7 @@ import pytest
 from capdo.estate_gen.description import Description
 from capdo.estate_gen.reference import (
     REGENERATE,
+    file_rule_examples,
     meaning,
     reachable,
     rule_base,
@@ -56,20 +57,40 @@ def test_every_field_has_a_meaning() -> None:
 
 def _rule_ids() -> set[str]:
     ids: set[str] = set()
-    for module in ("validate.py", "loader.py"):
+    for module in ("validate.py", "loader.py", "source.py"):
         text = (REPO / "src" / "capdo" / "inventory" / module).read_text(encoding="utf-8")
         ids |= set(re.findall(r'Finding\(\s*"([a-z-]+)"', text))
     return ids
 
 
 EXAMPLES = {e["rule"]: e for e in rule_examples()}
-FILE_LEVEL = {"no-estate-dir", "missing-estate-file", "unknown-file", "not-a-list", "not-a-mapping"}
-"""Whole-file findings, explained by their own hints rather than object examples."""
+FILE_EXAMPLES = {e["rule"]: e for e in file_rule_examples()}
+WITHOUT_EXAMPLE = {"no-estate-dir", "unreadable-file"}
+"""No directory at all, and bytes that are not UTF-8: explained by their messages alone."""
 
 
 def test_every_rule_has_examples() -> None:
-    assert _rule_ids() - FILE_LEVEL <= set(EXAMPLES)
+    missing = _rule_ids() - WITHOUT_EXAMPLE - set(EXAMPLES) - set(FILE_EXAMPLES)
+    assert not missing, (
+        f"rules without a valid and an invalid example: {sorted(missing)}; add them to "
+        f"src/capdo/estate_gen/rule_examples.yml, then run `{REGENERATE}`"
+    )
     assert "site-unreachable" in EXAMPLES  # the scan above found the rules
+
+
+@pytest.mark.parametrize("rule", sorted(FILE_EXAMPLES))
+def test_file_rule_example_both_ways(rule: str, tmp_path: Path) -> None:
+    example = FILE_EXAMPLES[rule]
+    for label in ("valid", "invalid"):
+        root = _with({}, tmp_path / label)
+        path = root / example["file"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if example[label] is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_text(example[label], encoding="utf-8")
+        rules = [f.rule for f in load_estate(root).findings]
+        assert (rules == []) if label == "valid" else (rule in rules), (label, rules)
 
 
 def _with(objects: dict[str, list[dict[str, Any]]], target: Path) -> Path:

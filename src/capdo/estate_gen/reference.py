@@ -232,6 +232,12 @@ def rule_examples() -> list[dict[str, Any]]:
     return list(_rule_file()["rules"])
 
 
+def file_rule_examples() -> list[dict[str, Any]]:
+    """Whole-file rules: the rule, its meaning, a file and its valid / invalid text (None:
+    the file is absent)."""
+    return list(_rule_file()["files"])
+
+
 def rule_base() -> dict[str, Any]:
     """The small valid estate the examples are added to: kind -> data (estate: a mapping)."""
     return dict(_rule_file()["base"])
@@ -300,6 +306,15 @@ def estate_reference(objects: list[BaseModel]) -> str:
         lines += [f"### `{rule['rule']}`", "", " ".join(rule["meaning"].split()), ""]
         lines += ["Valid:", "", *_yaml_block(rule["valid"]), ""]
         lines += ["Invalid:", "", *_yaml_block(rule["invalid"]), ""]
+    for rule in file_rule_examples():
+        lines += [f"### `{rule['rule']}`", "", " ".join(rule["meaning"].split()), ""]
+        for label in ("valid", "invalid"):
+            text = rule[label]
+            lines += [f"{label.capitalize()}: `{rule['file']}`", ""]
+            if text is None:
+                lines += ["(the file is absent)", ""]
+            else:
+                lines += ["```yaml", *text.rstrip("\n").splitlines(), "```", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
