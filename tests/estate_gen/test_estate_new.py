@@ -175,6 +175,8 @@ def test_script_keeps_working(tmp_path: Path) -> None:
         ("colour: blue", "colour"),
         ("stride: 1", "stride"),
         ("ward: {wan-router: {platform: cisco_ios, model: X}}", "platforms.ward.access"),
+        ("dual_homed: {district: all, ward: [phuong-khong-co]}", "phuong-khong-co"),
+        ("total: 3", "endpoints.total = 3"),
     ],
 )
 def test_bad_description_is_a_clear_error(tmp_path: Path, change: str, expected: str) -> None:
@@ -187,6 +189,10 @@ def test_bad_description_is_a_clear_error(tmp_path: Path, change: str, expected:
         )
     elif change.startswith("ward"):
         text = text.replace("  ward: *site\n", f"  {change}\n")
+    elif change.startswith("dual_homed"):
+        text = text.replace("dual_homed: {district: all, ward: [phuong-tan-phong]}", change)
+    elif change.startswith("total"):
+        text = text.replace("total: 20", change)
     else:
         text += f"\n{change}\n"
     description = tmp_path / "bad.yml"

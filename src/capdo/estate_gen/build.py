@@ -193,6 +193,7 @@ class Province:
             self.datacentre(dc, n)
         self.systems()
         remote = self.remote_sites(province)
+        self.check_dual_homed(remote)
         for site in remote:
             self.remote_site(site)
         for name in self.d.retired_districts:
@@ -478,6 +479,15 @@ class Province:
         )
         self.uplinks(router, sid, rs.kind, router_spec, i)
 
+    def check_dual_homed(self, remote: list[RemoteSite]) -> None:
+        """Site ids listed as dual-homed exist in their tier."""
+        for tier, rule in self.d.wan.dual_homed.items():
+            if isinstance(rule, tuple):
+                known = {s.id.removeprefix(self.pre) for s in remote if s.kind == tier}
+                for site in rule:
+                    if site not in known:
+                        raise DescriptionError("estate.error.dual-homed", tier=tier, site=site)
+
     def dual_homed(self, tier: str, site: str, index: int) -> bool:
         rule = self.d.wan.dual_homed.get(tier, DEFAULT_DUAL_HOMED.get(tier, "none"))  # type: ignore[call-overload]
         if rule == "all":
@@ -592,6 +602,10 @@ class Province:
                 for k in range(per_site[rs.kind]):
                     places.append((rs.id, f"{rs.id}-vc", self._vc(rs, k), rs.kind))
         rest = spec.total - len(places)
+        if rest < 0 or (rest > 0 and not communes):
+            raise DescriptionError(
+                "estate.error.endpoint-total", total=spec.total, placed=len(places)
+            )
         counts = [1 if j < rest else 0 for j in range(len(communes))]
         for j in range(rest - len(communes)):
             counts[j % len(communes)] += 1
