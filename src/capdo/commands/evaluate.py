@@ -73,7 +73,10 @@ def evaluate_command(
         text = t(issue.key, language, **issue.params)
         console.print(f"[{style}]policy/{regime}.yml #{issue.index + 1} ({level}): {text}[/]")
     if out is not None:
+        from capdo.reports.national import ESTATE_SUMMARY, write_estate_summary  # noqa: PLC0415
+
         out.mkdir(parents=True, exist_ok=True)
+        write_estate_summary(out / ESTATE_SUMMARY, estate)
         write_results_jsonl(out / "records.jsonl", run.records)
         for regime, evaluation in run.evaluations.items():
             path = out / f"evaluation-{regime}.json"  # compact: machines read it

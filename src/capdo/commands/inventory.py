@@ -265,3 +265,74 @@ def export_command(
 
 
 __all__ = ["app", "model_json"]
+
+
+def _help(key: str) -> str:
+    return f"{t(key, 'vi')} / {t(key, 'en')}"
+
+
+@app.command("template")
+def template_command(
+    out: Annotated[Path, typer.Option("--out", help=_help("sheets.cli.opt.out"))] = Path(
+        "capdo-inventory.xlsx"
+    ),
+    fmt: Annotated[str, typer.Option("--format", help=_help("sheets.cli.opt.format"))] = "xlsx",
+    fill: Annotated[
+        Path | None, typer.Option("--inventory", "-i", help=_help("sheets.cli.opt.fill"))
+    ] = None,
+    lang: LangOption = "vi",
+) -> None:
+    """Sổ tính mẫu để nhập tài sản (template workbook for asset lists)."""
+    from capdo.sheets.template import write_csv_folder, write_template  # noqa: PLC0415
+
+    language = parse_lang(lang)
+    if fmt not in ("xlsx", "csv"):
+        raise typer.BadParameter("--format must be xlsx or csv")
+    inv = valid_estate_or_exit(fill, language, EXIT_FINDINGS)[1] if fill is not None else None
+    try:
+        (write_template if fmt == "xlsx" else write_csv_folder)(out, inv)
+    except OSError as error:
+        typer.echo(
+            f"capdo: {t('sheets.error.unreadable', language, path=out, detail=error)}", err=True
+        )
+        raise typer.Exit(2) from None
+    typer.echo(t("sheets.template.written", language, path=out))
+
+
+@app.command("import")
+def import_command(
+    source: Annotated[Path, typer.Argument(help=_help("sheets.cli.arg.source"))],
+    into: Annotated[Path, typer.Option("--into", help=_help("sheets.cli.opt.into"))],
+    output: FormatOption = OutputFormat.text,
+    lang: LangOption = "vi",
+) -> None:
+    """Nhập tài sản từ bảng tính (import an asset list): every problem as sheet!cell."""
+    from capdo.sheets.importer import ImportInputError, import_sheets  # noqa: PLC0415
+
+    language = parse_lang(lang)
+    try:
+        result = import_sheets(source, into, language)
+    except ImportInputError as error:
+        typer.echo(f"capdo: {t(error.key, language, **error.params)}", err=True)
+        raise typer.Exit(2) from None
+    if output is OutputFormat.json:
+        payload = {
+            "ok": not result.problems,
+            "objects": result.objects,
+            "problems": [
+                {"where": p.where, "message": p.message, "hint": p.hint} for p in result.problems
+            ],
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        console = _console()
+        for problem in result.problems:
+            console.print(f"[red]{problem.where}[/]: {problem.message}", markup=True)
+            if problem.hint:
+                console.print(f"    {t('inventory.hint', language)}: {problem.hint}", markup=False)
+        if result.problems:
+            console.print(t("sheets.import.problems", language, count=len(result.problems)))
+        else:
+            summary = ", ".join(f"{n} {kind}" for kind, n in result.objects.items())
+            console.print(t("sheets.import.written", language, summary=summary, path=into))
+    raise typer.Exit(EXIT_FINDINGS if result.problems else EXIT_OK)

@@ -289,3 +289,15 @@ def _data_only(
         today=_date(today, lang),
     )
     return _run(request, lang)
+
+
+@app.command("national")
+def national(
+    folders: Annotated[list[Path], typer.Argument(help=_help("national.cli.arg.folders"))],
+    out: Annotated[Path, typer.Option("--out", help=_help("national.cli.opt.out"))] = DEFAULT_OUT,
+    lang: LangOption = "vi",
+) -> None:
+    """Tổng hợp toàn quốc (national roll-up) from several estates' evaluation outputs."""
+    from capdo.reports.national import run_national  # noqa: PLC0415
+
+    raise typer.Exit(run_national(folders, out, parse_lang(lang)))

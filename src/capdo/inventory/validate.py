@@ -16,7 +16,7 @@ from capdo.inventory.findings import Finding, Origin, sort_findings
 from capdo.inventory.index import EstateIndex, targets_by_kind
 from capdo.inventory.levels import minimum_level
 from capdo.inventory.loader import LoadResult, load_directory
-from capdo.inventory.model import STRUCTURAL_SITE_KINDS, Inventory
+from capdo.inventory.model import STRUCTURAL_SITE_KINDS, Inventory, NetworkDevice
 
 Rule = Callable[[Inventory, EstateIndex, LoadResult], Iterator[Finding]]
 
@@ -165,9 +165,39 @@ def _addresses(inv: Inventory, res: LoadResult) -> Iterator[tuple[IPv4Address, O
                 yield vlan.gateway, origin, f"{lan.site}/vlan{vlan.id}"
 
 
+GATEWAY_ROLES = ("core", "distribution", "wan-router")
+"""The roles that hold a site's VLAN interfaces, in order of preference (as the renderer)."""
+
+
+def _sole_gateways(inv: Inventory) -> set[tuple[str, str, IPv4Address]]:
+    """(site, zone, address) of each device that is its site's only gateway device: its address
+    may be the gateway of its management VLAN itself (no VRRP), as the renderer supports."""
+    by_site: dict[str, list[NetworkDevice]] = defaultdict(list)
+    for device in inv.devices:
+        by_site[device.site].append(device)
+    sole = set()
+    for site, devices in by_site.items():
+        for role in GATEWAY_ROLES:
+            holders = [d for d in devices if d.role == role]
+            if holders:
+                if len(holders) == 1:
+                    sole.add((site, holders[0].zone, holders[0].address))
+                break
+    return sole
+
+
 def rule_unique_addresses(inv: Inventory, idx: EstateIndex, res: LoadResult) -> Iterator[Finding]:
     owner: dict[IPv4Address, str] = {}
+    sole = _sole_gateways(inv)
+    held = {  # gateways that the site's only gateway device holds itself
+        f"{lan.site}/vlan{vlan.id}"
+        for lan in inv.lan
+        for vlan in lan.vlans
+        if vlan.gateway is not None and (lan.site, vlan.zone, vlan.gateway) in sole
+    }
     for address, origin, name in _addresses(inv, res):
+        if name in held:
+            continue
         if address in owner:
             yield Finding(
                 "duplicate-address", origin, {"address": str(address), "other": owner[address]}

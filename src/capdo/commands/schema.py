@@ -1,0 +1,41 @@
+"""``capdo schema docs --out docs``: the JSON Schemas and Markdown references from the model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from capdo.commands._options import LangOption, parse_lang
+from capdo.i18n import t
+
+
+def _help(key: str) -> str:
+    return f"{t(key, 'vi')} / {t(key, 'en')}"
+
+
+app = typer.Typer(
+    name="schema",
+    help=_help("schema.cli.group"),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.command("docs")
+def docs(
+    out: Annotated[Path, typer.Option("--out", help=_help("schema.cli.opt.out"))] = Path("docs"),
+    lang: LangOption = "vi",
+) -> None:
+    """Sinh tài liệu tham chiếu (write the schema reference) from the model."""
+    from capdo.estate_gen.reference import write_docs  # noqa: PLC0415
+
+    language = parse_lang(lang)
+    try:
+        written = write_docs(Path.cwd(), out)
+    except OSError as error:
+        typer.echo(f"capdo: {t('estate.error.write', language, path=out, detail=error)}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(t("schema.docs.written", language, count=len(written), path=out))
