@@ -39,6 +39,7 @@ def test_oscal_only_when_asked(tmp_path: Path) -> None:
     run = capdo("evaluate", "-i", str(LAB_ESTATE), "--format", "json", "--out", str(tmp_path))
     assert run.returncode == 0, run.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "estate.json",
         "evaluation-legacy.json",
         "evaluation-new.json",
         "records.jsonl",
