@@ -142,7 +142,7 @@ def test_export_and_evaluate_never_follow_planted_symlinks(tmp_path: Path, victi
         "inventory", "export", "-i", str(LAB_ESTATE), "--format", "ansible", "--out", str(out)
     )
     assert done.returncode == 0, done.stderr
-    done = run_capdo("evaluate", "-i", str(LAB_ESTATE), "--out", str(out))
+    done = run_capdo("evaluate", "-i", str(LAB_ESTATE), "--out", str(out), "--oscal")
     assert done.returncode == 0, done.stderr
     _untouched(victim)
     for name in ("hosts.yml", "records.jsonl", "evaluation-legacy.json", "oscal-ar-new.json"):

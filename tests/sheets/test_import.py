@@ -148,25 +148,22 @@ def test_unreadable_input_is_a_clear_error(tmp_path: Path, lab_copy: Path) -> No
 
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
+    # a site's postal address is free human text (device fields refuse these characters)
+    formula = "=cmd|' /C calc'!A0"
     estate = tmp_path / "estate"
     shutil.copytree(LAB_ESTATE, estate)
-    path = estate / "devices.yml"
-    text = path.read_text(encoding="utf-8").replace(
-        "model: AR6120", "model: \"=cmd|' /C calc'!A0\""
-    )
+    path = estate / "sites.yml"
+    text = path.read_text(encoding="utf-8").replace("address: Việt Trì", f'address: "{formula}"')
     path.write_text(text, encoding="utf-8")
     sheet = tmp_path / "out.xlsx"
     code, output = _run("inventory", "template", "-i", str(estate), "--out", str(sheet))
     assert code == 0, output
     cell = next(
-        c
-        for row in load_workbook(sheet)["devices"].iter_rows()
-        for c in row
-        if c.value == "=cmd|' /C calc'!A0"
+        c for row in load_workbook(sheet)["sites"].iter_rows() for c in row if c.value == formula
     )
     assert cell.data_type == "s"
     code, output = _run("inventory", "import", str(sheet), "--into", str(estate))
     assert code == 0, output
     inventory = load_estate(estate).inventory
     assert inventory is not None
-    assert "=cmd|' /C calc'!A0" in {d.model for d in inventory.devices}
+    assert formula in {s.address for s in inventory.sites}
