@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from capdo.assessment import Assessment, assess
+from capdo.compliance.evaluate import Finding
 from capdo.compliance.evidence import EvidenceEntry, EvidenceIndex
 from capdo.compliance.results import ResultRecord
 from capdo.estate_checks import EstateContext, run_estate_checks
@@ -53,25 +55,35 @@ def test_dos01_approved_passes_proposed_fails(lab_copy: Path) -> None:
     assert status(run(lab_copy), "DOS.01", "lab-dvc") == "fail"
 
 
-def test_aud01_assessment_within_the_interval(lab_copy: Path) -> None:
-    recent = EvidenceEntry(
-        requirement_id="AUD.01",
-        system="lab-dvc",
-        document_ref="BC-1",
-        dated=datetime(2026, 3, 1).date(),
+def assessed(estate: Path, evidence: str | None = None) -> Assessment:
+    if evidence is not None:
+        body = "evidence:\n" + evidence if evidence else "evidence: []\n"
+        (estate / "evidence.yml").write_text(body, encoding="utf-8")
+    result = load_estate(estate)
+    assert result.inventory is not None
+    return assess(estate, result.inventory, [], moment=MOMENT)
+
+
+def finding(run: Assessment, requirement: str, target: str, regime: str = "legacy") -> Finding:
+    return next(
+        f
+        for f in run.evaluations[regime].findings
+        if f.requirement_id == requirement and f.target == target
     )
-    old = EvidenceEntry(
-        requirement_id="AUD.01",
-        system="lab-dvc",
-        document_ref="BC-0",
-        dated=datetime(2025, 6, 1).date(),
+
+
+def test_aud01_is_decided_by_the_evidence_register(lab_copy: Path) -> None:
+    recent = (
+        "  - {requirement_id: AUD.01, system: lab-dvc, document_ref: BC-1, dated: 2026-03-01}\n"
     )
-    assert status(run(lab_copy, [recent]), "AUD.01", "lab-dvc") == "pass"
-    overdue = run(lab_copy, [old])
-    assert status(overdue, "AUD.01", "lab-dvc") == "fail"  # level 3: every 12 months
-    record = next(r for r in overdue if r.requirement_id == "AUD.01" and r.target == "lab-dvc")
-    assert record.evidence.expected == {"valid_months": 12}
-    assert status(run(lab_copy), "AUD.01", "lab-dvc") == "fail"  # missing
+    old = "  - {requirement_id: AUD.01, system: lab-dvc, document_ref: BC-0, dated: 2025-06-01}\n"
+    assert finding(assessed(lab_copy, recent), "AUD.01", "lab-dvc").status == "pass"
+    overdue = finding(assessed(lab_copy, old), "AUD.01", "lab-dvc")
+    assert overdue.status == "missing_evidence"  # level 3: every 12 months
+    assert overdue.evidence is not None
+    assert overdue.evidence.expected == {"valid_months": 12}
+    assert overdue.checker == "evidence-register"
+    assert finding(assessed(lab_copy, ""), "AUD.01", "lab-dvc").status == "missing_evidence"
 
 
 def test_arc07_core_needs_a_redundancy_peer(lab_copy: Path) -> None:

@@ -19,11 +19,11 @@ overrides:
 WAIVER = """  - id: LAB-W-002
     requirement_id: SRV.19
     parameter: log_retention_months
-    scope: {systems: [lab-hatang]}
+    scope: {estate: true}
     reason: Disk is short until the new storage arrives.
     approver: Trưởng phòng thí nghiệm
     approved_on: 2026-01-15
-    expires_on: 2099-01-31
+    expires_on: 2028-12-31
 """
 
 

@@ -1,4 +1,6 @@
-"""Level decisions and assessments: DOS.01, AUD.01, PDP.03, VC.01."""
+"""Level decisions and registers: DOS.01, PDP.03, VC.01.
+
+AUD.01 is decided by the evidence register in the evaluation (see the registry)."""
 
 from __future__ import annotations
 
@@ -31,27 +33,6 @@ def level_decision(ctx: EstateContext) -> Iterator[ResultRecord]:
             expected={"status": "approved"},
             actual=actual,
             detail=None if ok else "estate.dos01.not-approved",
-        )
-
-
-@estate_check("AUD.01")
-def periodic_assessment(ctx: EstateContext) -> Iterator[ResultRecord]:
-    """The last security assessment in the evidence register is within the level's interval."""
-    for system in ctx.index.inventory.systems:
-        level = system.level.level
-        if not ctx.selected("AUD.01", level):
-            continue
-        months = ctx.params("server", level).get("assessment_interval_months")
-        interval = months if isinstance(months, int) and not isinstance(months, bool) else None
-        verdict = ctx.evidence.assess("AUD.01", system.id, interval, ctx.today)
-        yield ctx.record(
-            "AUD.01",
-            system.id,
-            "system",
-            verdict.status,
-            expected=verdict.evidence.expected,
-            actual=verdict.evidence.actual,
-            detail=verdict.evidence.detail,
         )
 
 

@@ -91,6 +91,7 @@ def compliance_systems(index: EstateIndex) -> list[SystemRef]:
                 members=index.members_of.get(system.id, ()),
                 traits=system_traits(index, system),
                 site=sites[0] if len(sites) == 1 else None,
+                owner=system.owner.vi,
             )
         )
     return refs
