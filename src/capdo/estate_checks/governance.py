@@ -84,3 +84,41 @@ def vc_inventory(ctx: EstateContext) -> Iterator[ResultRecord]:
             },
             detail=None if ok else "estate.vc01.incomplete",
         )
+
+
+@estate_check("WAN.01")
+def tslcd_systems_have_a_level(ctx: EstateContext) -> Iterator[ResultRecord]:
+    """Every device on the dedicated government network (TSLCD) serves a system with an
+    approved level; systems with such devices get the result."""
+    on_tslcd = sorted(
+        {
+            end.device
+            for link in ctx.index.inventory.links
+            if link.network == "tslcd"
+            for end in (link.a, link.z)
+            if end.device
+        }
+    )
+    unassigned = [d for d in on_tslcd if not ctx.index.systems_of.get(d)]
+    for system in ctx.index.inventory.systems:
+        if "tslcd_connected" not in system_traits(ctx.index, system):
+            continue
+        if not ctx.selected("WAN.01", system.level.level):
+            continue
+        devices = [d for d in on_tslcd if system.id in ctx.index.systems_of.get(d, ())]
+        approved = system.level.status == "approved"
+        ok = approved and not unassigned
+        yield ctx.record(
+            "WAN.01",
+            system.id,
+            "system",
+            "pass" if ok else "fail",
+            expected={"level": "approved", "tslcd_devices_without_system": []},
+            actual={
+                "level": system.level.level,
+                "level_status": system.level.status,
+                "tslcd_devices": devices,
+                "tslcd_devices_without_system": unassigned,
+            },
+            detail=None if ok else "estate.wan01.unassigned",
+        )

@@ -155,6 +155,7 @@ ZoneKind = Literal[
     "server",
     "database",
     "management",
+    "device-management",
     "wireless",
     "video-conference",
     "wan",
