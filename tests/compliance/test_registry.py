@@ -138,3 +138,28 @@ def test_record_checker_names_map_to_kinds(registry: Registry) -> None:
     assert registry.role("SRV.02", "capdo.scap") == "corroborate"
     assert registry.role("SRV.02", "capdo.checks.server") == "decide"
     assert registry.role("SRV.02", "capdo.endpoints") is None
+
+
+TARGET_OF_CHECK = {
+    CheckKind.server: {"server", "scap", "estate"},
+    CheckKind.scap: {"server", "scap", "estate"},
+    CheckKind.network: {"network", "estate"},
+    CheckKind.endpoint: {"endpoint", "estate"},
+    CheckKind.inventory: {"estate", "evidence"},
+    CheckKind.manual: {"evidence"},
+}
+
+
+def test_deciders_produce_results_where_the_catalogue_evaluates(
+    registry: Registry, catalogues: dict[str, Catalogue]
+) -> None:
+    """A server checker cannot decide a requirement the catalogue evaluates on the system."""
+    wrong = [
+        f"{regime} {r.id} ({r.check.value}) decided by {kind}"
+        for regime, c in catalogues.items()
+        for r in c.requirements
+        if r.id in registry.requirements
+        for kind in registry.requirements[r.id].kinds("decide")
+        if kind not in TARGET_OF_CHECK[r.check]
+    ]
+    assert wrong == []

@@ -119,6 +119,20 @@ class Decision:
     detail: str | None = None
 
 
+def _conflict(entries: Sequence[Entry]) -> bool:
+    """Whether two checkers disagree (pass against fail).
+
+    Several results of one checker are parts of one check (each sub-check of a requirement)
+    and combine to the worst; they are not a conflict among themselves.
+    """
+    by_checker: dict[str, Status] = {}
+    for status, record in entries:
+        name = record.checker if record is not None else ""
+        old = by_checker.get(name)
+        by_checker[name] = status if old is None else worst(old, status)
+    return {"pass", "fail"} <= set(by_checker.values())
+
+
 def decide(entries: Sequence[Entry], requirement_id: str, registry: Registry | None) -> Decision:
     """The status of one requirement on one target from all its results."""
     deciding: list[Entry] = []
@@ -130,8 +144,7 @@ def decide(entries: Sequence[Entry], requirement_id: str, registry: Registry | N
         ):
             deciding.append((status, record))
     results = tuple(r for _, r in entries if r is not None)
-    verdicts = {s for s, _ in entries if s in ("pass", "fail")}
-    conflict = len(verdicts) > 1
+    conflict = _conflict(entries)
     if not deciding:
         return Decision("not_reviewed", None, conflict, results, CORROBORATION_ONLY)
     best = deciding[0]
