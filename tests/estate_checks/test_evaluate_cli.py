@@ -60,6 +60,7 @@ def test_result_files_join_and_fail_on(tmp_path: Path) -> None:
         "does-not-meet",
         "--lang",
         "en",
+        env={"COLUMNS": "160"},
     )
     assert run.returncode == 1
     assert "does not meet" in run.stdout
