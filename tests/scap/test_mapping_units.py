@@ -70,3 +70,24 @@ def test_tailoring_unselects_the_skipped_rules() -> None:
     assert 'extends="xccdf_org.ssgproject.content_profile_anssi_bp28_minimal"' in text
     assert text.index("content_rule_a_rule") < text.index("content_rule_b_rule")
     assert text.count('selected="false"') == 2
+
+
+def test_tailoring_sets_ssg_values_from_the_level_parameters() -> None:
+    from capdo.scap.profiles import ValueFromParameter, load_settings
+    from capdo.scap.tailoring import tailoring_xml
+    from tests.conftest import REPO
+
+    settings = load_settings(REPO / "checks" / "scap")
+    values = settings.xccdf_values(
+        {"password_min_length": 12, "lockout_duration_hours": 0.5, "idle_timeout_minutes": None}
+    )
+    assert values == {
+        "var_password_pam_minlen": "12",
+        "var_accounts_passwords_pam_faillock_unlock_time": "1800",
+    }
+    assert ValueFromParameter(parameter="x").value({"x": True}) is None
+    xml = tailoring_xml("anssi_bp28_intermediary", [], datastream="ds.xml", values=values)
+    assert (
+        '<xccdf:set-value idref="xccdf_org.ssgproject.content_value_var_password_pam_minlen">'
+        "12</xccdf:set-value>" in xml
+    )
