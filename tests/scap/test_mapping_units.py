@@ -91,3 +91,25 @@ def test_tailoring_sets_ssg_values_from_the_level_parameters() -> None:
         '<xccdf:set-value idref="xccdf_org.ssgproject.content_value_var_password_pam_minlen">'
         "12</xccdf:set-value>" in xml
     )
+
+
+def test_rule_with_a_known_content_limit_stays_informational() -> None:
+    mapping = MappingFile(
+        content="x",
+        rules={
+            "sshd_disable_root_login": RuleMapping(
+                requirements=("SRV.02",), note="n", limit="reads only sshd_config"
+            ),
+            "sshd_disable_empty_passwords": RuleMapping(requirements=("SRV.01",), note="n"),
+        },
+    )
+    ctx = ScanContext("h", "r", datetime(2026, 1, 1, tzinfo=UTC), "a.xml", "p")
+    rules = [
+        RuleResult("sshd_disable_root_login", "fail", "medium", "t"),
+        RuleResult("sshd_disable_empty_passwords", "pass", "medium", "t"),
+    ]
+    records, info = map_results(rules, mapping, ctx)
+    assert [(r.requirement_id, r.status) for r in records] == [("SRV.01", "pass")]
+    assert [(i.rule_id, i.limit) for i in info] == [
+        ("sshd_disable_root_login", "reads only sshd_config")
+    ]
