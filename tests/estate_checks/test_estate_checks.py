@@ -209,3 +209,29 @@ def test_reference_estate_results_are_well_formed() -> None:
     assert {r.checker for r in records} == {"capdo.estate"}
     assert status(records, "DOS.01", "dvc") == "pass"
     assert status(records, "DOS.01", "hntt") == "fail"  # VC system level only proposed
+
+
+def test_policy_interval_applies_in_the_legacy_regime_too(lab_copy: Path) -> None:
+    """The legacy documents set no review interval for GOV.01; the lab policy sets 12 months,
+    so a 2010 policy document no longer passes in either regime."""
+    old = "  - {requirement_id: GOV.01, estate: true, document_ref: QĐ-2010, dated: 2010-03-01}\n"
+    run = assessed(lab_copy, old)
+    for regime in ("legacy", "new"):
+        found = finding(run, "GOV.01", "lab-dvc", regime)
+        assert found.status == "missing_evidence", regime
+        assert found.evidence is not None
+        assert found.evidence.detail == "compliance.evidence.overdue"
+    recent = "  - {requirement_id: GOV.01, estate: true, document_ref: QĐ-26, dated: 2026-03-01}\n"
+    run = assessed(lab_copy, recent)
+    assert finding(run, "GOV.01", "lab-hntt", "legacy").status == "pass"  # estate-wide scope
+
+
+def test_evidence_cannot_outlive_the_requirement_interval(lab_copy: Path) -> None:
+    entry = (
+        "  - {requirement_id: AUD.01, system: lab-dvc, document_ref: BC-0, dated: 2025-06-01,"
+        " valid_months: 1200}\n"
+    )
+    found = finding(assessed(lab_copy, entry), "AUD.01", "lab-dvc")
+    assert found.status == "missing_evidence"
+    assert found.evidence is not None
+    assert found.evidence.expected == {"valid_months": 12}
