@@ -124,7 +124,10 @@ def test_wan01_tslcd_devices_serve_a_system(tmp_path: Path) -> None:
 
 def test_wan02_only_where_backbone_links_exist(tmp_path: Path) -> None:
     run = assessed(build(tmp_path / "e", 4))
-    assert found(run, "WAN.02", "core-a").status == "not_applicable"
+    assert found(run, "WAN.02", "core-a").status == "not_applicable"  # no TSLCD link
+    assert found(run, "WAN.02", "ward-1-rtr").status == "not_applicable"  # not the gateway
+    gateway = found(run, "WAN.02", "wan-a")  # ends the TSLCD link at the data centre
+    assert gateway.status == "not_reviewed"  # applies; no device audit result in this test
 
 
 @pytest.mark.parametrize("level", [4, 5])

@@ -97,8 +97,24 @@ def compliance_systems(index: EstateIndex) -> list[SystemRef]:
     return refs
 
 
+def tslcd_gateways(index: EstateIndex) -> frozenset[str]:
+    """Devices at a data centre that end a TSLCD link: the province's gateway to the
+    dedicated network, where WAN.02's two diverse channels apply (trait ``tslcd_backbone``)."""
+    found = set()
+    for link in index.inventory.links:
+        if link.network != "tslcd":
+            continue
+        for end in (link.a, link.z):
+            device = index.devices.get(end.device or "")
+            site = index.sites.get(device.site) if device is not None else None
+            if device is not None and site is not None and site.kind == "datacentre":
+                found.add(device.name)
+    return frozenset(found)
+
+
 def compliance_targets(index: EstateIndex) -> list[Target]:
     targets = []
+    gateways = tslcd_gateways(index)
     for target in index.targets():
         groups: Iterable[str] = ()
         if target.kind == "server":
@@ -116,6 +132,7 @@ def compliance_targets(index: EstateIndex) -> list[Target]:
                 systems=frozenset(index.systems_of.get(target.name, ())),
                 site=target.obj.site,
                 groups=frozenset(groups),
+                traits=frozenset({"tslcd_backbone"}) if target.name in gateways else frozenset(),
             )
         )
     return targets
