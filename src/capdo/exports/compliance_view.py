@@ -112,6 +112,19 @@ def tslcd_gateways(index: EstateIndex) -> frozenset[str]:
     return frozenset(found)
 
 
+def _target_traits(
+    index: EstateIndex, kind: TargetKind, name: str, gateways: frozenset[str]
+) -> frozenset[str]:
+    """Traits of one target: the TSLCD gateway (WAN.02), the central log store (SRV.19: the
+    other servers forward their logs, SRV.18, and keep none long)."""
+    traits = set()
+    if name in gateways:
+        traits.add("tslcd_backbone")
+    if kind == "server" and "logserver" in index.servers[name].roles:
+        traits.add("log_store")
+    return frozenset(traits)
+
+
 def compliance_targets(index: EstateIndex) -> list[Target]:
     targets = []
     gateways = tslcd_gateways(index)
@@ -132,7 +145,7 @@ def compliance_targets(index: EstateIndex) -> list[Target]:
                 systems=frozenset(index.systems_of.get(target.name, ())),
                 site=target.obj.site,
                 groups=frozenset(groups),
-                traits=frozenset({"tslcd_backbone"}) if target.name in gateways else frozenset(),
+                traits=_target_traits(index, target.kind, target.name, gateways),
             )
         )
     return targets
