@@ -46,7 +46,9 @@ from capdo.compliance.targets import SystemRef, Target
 CATALOGUE = Path(__file__).resolve().parents[1] / "checks" / "catalogue" / "new.yml"
 TODAY = date(2026, 11, 21)
 KINDS = ("server", "network", "endpoint")
-STATUS_POOL: tuple[Status, ...] = ("pass",) * 90 + ("fail",) * 5 + ("error",) * 3 + ("manual",) * 2
+STATUS_POOL: tuple[Status, ...] = (
+    ("pass",) * 90 + ("fail",) * 5 + ("error",) * 3 + ("not_reviewed",) * 2
+)
 SYSTEM_SIZE = 50
 
 

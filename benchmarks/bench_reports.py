@@ -49,7 +49,9 @@ MOMENT = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 HOST_REQUIREMENTS = 150
 MANUAL_REQUIREMENTS = 5
 SYSTEM_SIZE = 50
-STATUS_POOL: tuple[Status, ...] = ("pass",) * 90 + ("fail",) * 5 + ("error",) * 3 + ("manual",) * 2
+STATUS_POOL: tuple[Status, ...] = (
+    ("pass",) * 90 + ("fail",) * 5 + ("error",) * 3 + ("not_reviewed",) * 2
+)
 LIMITS = {"html": 5.0, "pdf": 60.0, "xlsx": 10.0}
 
 

@@ -58,7 +58,7 @@ def test_system_accounts_cannot_log_in(check: Check) -> None:
 
 @pytest.mark.requirement("SRV.03")
 def test_password_min_length(check: Check) -> None:
-    length = int(check.param("password_min_length", 14))
+    length = int(check.param("password_min_length"))
     short = FOUR_CLASSES[: length - 1]
     long_enough = (FOUR_CLASSES * 3)[: max(length, 16)]
     accepted_short = _pwscore(check, short)
@@ -73,8 +73,8 @@ def test_password_min_length(check: Check) -> None:
 
 @pytest.mark.requirement("SRV.03")
 def test_password_classes(check: Check) -> None:
-    classes = int(check.param("password_classes", 4))
-    length = max(int(check.param("password_min_length", 14)), 16) + 4
+    classes = int(check.param("password_classes"))
+    length = max(int(check.param("password_min_length")), 16) + 4
     pool = ["qwzxmvkprtyhjgfd", "QWZXMVKPRTYHJGFD", "7392", "!#%@"]
     weaker = "".join(pool[i % (classes - 1)][i // (classes - 1) % 4] for i in range(length))
     accepted_weaker = _pwscore(check, weaker) if classes > 1 else False
@@ -111,7 +111,7 @@ def test_pam_pwhistory(check: Check) -> None:
 
 @pytest.mark.requirement("SRV.03")
 def test_password_max_age(check: Check) -> None:
-    limit = int(check.param("admin_password_max_age_months", 2)) * 30
+    limit = int(check.param("admin_password_max_age_months")) * 30
     defs = check.probe.key_values("/etc/login.defs", sep="")
     max_days = int(defs.get("PASS_MAX_DAYS", "99999"))
     too_old = [
@@ -137,7 +137,7 @@ def test_password_hashing(check: Check) -> None:
 
 @pytest.mark.requirement("SRV.04", "SRV.05")
 def test_faillock_threshold(check: Check) -> None:
-    limit = int(check.param("lockout_attempts", 5))
+    limit = int(check.param("lockout_attempts"))
     conf = check.probe.key_values("/etc/security/faillock.conf")
     deny = int(conf.get("deny", "3"))
     check.require(0 < deny <= limit, expected=f"deny <= {limit}", actual=deny)
@@ -145,7 +145,7 @@ def test_faillock_threshold(check: Check) -> None:
 
 @pytest.mark.requirement("SRV.05")
 def test_faillock_unlock_time(check: Check) -> None:
-    wanted = int(float(check.param("lockout_duration_hours", 12)) * 3600)
+    wanted = int(float(check.param("lockout_duration_hours")) * 3600)
     conf = check.probe.key_values("/etc/security/faillock.conf")
     unlock = int(conf.get("unlock_time", "600"))
     check.require(
@@ -169,7 +169,7 @@ def test_pam_faillock_in_stack(check: Check) -> None:
 
 @pytest.mark.requirement("SRV.06")
 def test_new_accounts_inactivity(check: Check) -> None:
-    limit = int(check.param("inactive_account_days", 45))
+    limit = int(check.param("inactive_account_days"))
     out = check.probe.run("useradd -D").stdout
     values = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
     inactive = int(values.get("INACTIVE", "-1"))
@@ -180,7 +180,7 @@ def test_new_accounts_inactivity(check: Check) -> None:
 
 @pytest.mark.requirement("SRV.06")
 def test_no_stale_accounts(check: Check) -> None:
-    limit = int(check.param("inactive_account_days", 45))
+    limit = int(check.param("inactive_account_days"))
     today = int(time.time() // 86400)
     shadow = {e[0]: e for e in check.probe.shadow() if len(e) > 2}
     out = check.probe.run(f"lastlog -b {limit} 2>/dev/null | tail -n +2").stdout
@@ -204,7 +204,7 @@ def test_no_stale_accounts(check: Check) -> None:
 
 @pytest.mark.requirement("SRV.08")
 def test_shell_idle_timeout(check: Check) -> None:
-    limit = int(check.param("idle_timeout_minutes", 5)) * 60
+    limit = int(check.param("idle_timeout_minutes")) * 60
     res = check.probe.run(
         'bash -l -c \'echo "$TMOUT"; readonly -p | grep -c " TMOUT=" || true\' 2>/dev/null'
     )

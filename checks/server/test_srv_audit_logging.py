@@ -143,7 +143,7 @@ def test_logserver_listens_tls(check: Check) -> None:
 @pytest.mark.requirement("SRV.18", "SRV.19")
 @pytest.mark.server_role("logserver")
 def test_logserver_retention(check: Check) -> None:
-    months = int(check.param("log_retention_months", 3))
+    months = int(check.param("log_retention_months"))
     valid = check.probe.run("logrotate -d /etc/logrotate.conf >/dev/null 2>&1").rc == 0
     period = {"daily": 1, "weekly": 7, "monthly": 31, "yearly": 365}
     kept = 0

@@ -78,14 +78,14 @@ def test_sshd_strong_kex(check: Check) -> None:
 
 @pytest.mark.requirement("SRV.04")
 def test_sshd_max_auth_tries(check: Check) -> None:
-    limit = int(check.param("lockout_attempts", 5))
+    limit = int(check.param("lockout_attempts"))
     actual = int(check.probe.sshd_value("maxauthtries") or 6)
     check.require(actual <= limit, expected=f"maxauthtries <= {limit}", actual=actual)
 
 
 @pytest.mark.requirement("SRV.08")
 def test_sshd_idle_timeout(check: Check) -> None:
-    limit = int(check.param("idle_timeout_minutes", 5)) * 60
+    limit = int(check.param("idle_timeout_minutes")) * 60
     interval = int(check.probe.sshd_value("clientaliveinterval") or 0)
     count = int(check.probe.sshd_value("clientalivecountmax") or 3)
     total = interval * max(count, 1)

@@ -43,7 +43,7 @@ def test_time_sources_are_the_estates(check: Check) -> None:
 
 @pytest.mark.requirement("SRV.16")
 def test_time_offset(check: Check) -> None:
-    limit = float(check.param("time_offset_max_seconds", 1))
+    limit = float(check.param("time_offset_max_seconds"))
     out = check.probe.run("chronyc -c tracking 2>/dev/null").stdout.strip().split(",")
     if len(out) < 14:
         check.require(False, expected=f"synchronised, |offset| < {limit} s", actual="no tracking")
@@ -104,7 +104,7 @@ def test_antimalware_updater_running(check: Check) -> None:
 
 @pytest.mark.requirement("SRV.20")
 def test_antimalware_definitions_fresh(check: Check) -> None:
-    limit = int(check.param("definitions_max_age_hours", 48))
+    limit = int(check.param("definitions_max_age_hours"))
     out = check.probe.run(
         "for f in /var/lib/clamav/daily.cld /var/lib/clamav/daily.cvd; do "
         '[ -f "$f" ] && sigtool --info "$f" 2>/dev/null | grep "^Build time:" && break; done'

@@ -4,7 +4,7 @@
   var input = document.getElementById("filter");
   var failingOnly = document.getElementById("failing-only");
   if (!input || !failingOnly) { return; }
-  var failing = { fail: true, error: true, manual: true };
+  var failing = { fail: true, error: true, missing_evidence: true, not_reviewed: true };
   var items = Array.prototype.slice.call(document.querySelectorAll("table.filterable > tbody.item"));
   var texts = null;
   function apply() {

@@ -8,26 +8,31 @@ at its level under each regime in force.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from capdo.compliance.catalogue_loader import load_regime
-from capdo.compliance.catalogue_model import Catalogue
+from capdo.compliance.catalogue_model import Catalogue, CheckKind, ParamValue
+from capdo.compliance.compile import compile_level
 from capdo.compliance.evaluate import Evaluation, ResultIndex, evaluate
 from capdo.compliance.evidence import EvidenceIndex
+from capdo.compliance.intake import Intake, RejectedRecord
 from capdo.compliance.policy import PolicyIssue
 from capdo.compliance.problems import LocatedProblem
 from capdo.compliance.registers import load_evidence, load_waivers
+from capdo.compliance.registry import load_registry
 from capdo.compliance.results import ResultRecord, iter_results_jsonl
 from capdo.compliance.waivers import Waiver
 from capdo.compliance.yaml_source import DataFileError
 from capdo.estate_checks import EstateContext, run_estate_checks
 from capdo.exports.baseline import catalogue_dir_for
 from capdo.exports.compliance_view import compliance_systems, compliance_targets
-from capdo.exports.policy import load_estate_policy, policy_issues
+from capdo.exports.policy import EstatePolicy, load_estate_policy, policy_issues
 from capdo.inventory.index import EstateIndex
 from capdo.inventory.model import Inventory
 
@@ -55,9 +60,13 @@ class Assessment:
     evaluations: dict[str, Evaluation]
     waivers: list[Waiver]
     input_problems: list[LocatedProblem] = field(default_factory=list)
+    """Bad lines in result files: reported, skipped, the run goes on."""
     policy_issues: list[tuple[str, int, PolicyIssue]] = field(default_factory=list)
     """Organisation overrides per (regime, level): errors are weaker values without a waiver."""
-    """Bad lines in result files: reported, skipped, the run goes on."""
+    rejected: list[RejectedRecord] = field(default_factory=list)
+    """Result records not counted (forged, stale, unknown ids...), each with its reason."""
+    provenance: list[dict[str, object]] = field(default_factory=list)
+    """Each input: file, SHA-256, records, checkers and run ids."""
 
     @property
     def today(self) -> date:
@@ -115,27 +124,54 @@ def assess(
     except DataFileError as error:
         raise AssessmentError("policy", error.problems) from None
     context = EstateContext(index, catalogue_dir, run_id, moment, evidence, policy)
-    records = run_estate_checks(context)
-    problems: list[LocatedProblem] = []
-    for path in result_files:
-        if not os.path.lexists(path):
-            raise AssessmentError(f"result file not found: {path}")
-        try:
-            for item in iter_results_jsonl(path):
-                if isinstance(item, ResultRecord):
-                    records.append(item)
-                else:
-                    problems.append(item)
-        except DataFileError as error:
-            raise AssessmentError("results", error.problems) from None
-    if problems and not lenient:
-        raise AssessmentError("results (--lenient: skip bad lines)", problems)
-    results = ResultIndex.from_records(records)
+    estate_records = run_estate_checks(context)
     systems = compliance_systems(index)
     targets = compliance_targets(index)
     catalogues: dict[str, Catalogue] = {
         regime: load_regime(regime, catalogue_dir) for regime in inventory.estate.regimes
     }
+    try:
+        registry = load_registry(catalogue_dir)
+    except DataFileError as error:
+        raise AssessmentError("registry", error.problems) from None
+    rules = policy.rules
+    intake = Intake(
+        requirements={r.id for c in catalogues.values() for r in c.requirements},
+        documentary={
+            r.id
+            for r in next(iter(catalogues.values())).requirements
+            if all(c.requirement(r.id).check is CheckKind.manual for c in catalogues.values())
+        }
+        if catalogues
+        else set(),
+        systems={s.id for s in systems},
+        targets={t.id: t.kind for t in targets},
+        registry=registry,
+        moment=moment,
+        max_age=timedelta(days=rules.result_max_age_days),
+    )
+    records, rejected = intake.screen(estate_records, "estate-checks")
+    provenance: list[dict[str, object]] = [_provenance("estate-checks", None, estate_records)]
+    problems: list[LocatedProblem] = []
+    for path in result_files:
+        if not os.path.lexists(path):
+            raise AssessmentError(f"result file not found: {path}")
+        read: list[ResultRecord] = []
+        try:
+            for item in iter_results_jsonl(path):
+                if isinstance(item, ResultRecord):
+                    read.append(item)
+                else:
+                    problems.append(item)
+        except DataFileError as error:
+            raise AssessmentError("results", error.problems) from None
+        accepted, refused = intake.screen(read, str(path))
+        records.extend(accepted)
+        rejected.extend(refused)
+        provenance.append(_provenance(str(path), _sha256(path), read))
+    if problems and not lenient:
+        raise AssessmentError("results (--lenient: skip bad lines)", problems)
+    results = ResultIndex.from_records(records)
     evaluations: dict[str, Evaluation] = {
         regime: evaluate(
             catalogue,
@@ -145,11 +181,62 @@ def assess(
             today=moment.date(),
             waivers=waivers,
             evidence=evidence,
+            registry=registry,
+            parameters=_parameters(policy, regime, catalogue),
+            waiver_max_months=rules.waiver_max_months,
+            rejected=rejected,
+            provenance=provenance,
         )
         for regime, catalogue in catalogues.items()
     }
     levels = {s.level.level for s in inventory.systems}
     issues = policy_issues(policy, catalogues, levels)
     return Assessment(
-        run_id, moment, inventory, catalogues, records, evaluations, waivers, problems, issues
+        run_id,
+        moment,
+        inventory,
+        catalogues,
+        records,
+        evaluations,
+        waivers,
+        problems,
+        issues,
+        rejected,
+        provenance,
     )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as src:
+        for block in iter(lambda: src.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _provenance(source: str, sha256: str | None, records: list[ResultRecord]) -> dict[str, object]:
+    return {
+        "source": source,
+        "sha256": sha256,
+        "records": len(records),
+        "checkers": sorted({r.checker for r in records}),
+        "run_ids": sorted({r.run_id for r in records}),
+    }
+
+
+def _parameters(
+    policy: EstatePolicy, regime: str, catalogue: Catalogue
+) -> Callable[[int], Mapping[str, Mapping[str, ParamValue | None]]]:
+    """The parameters in force per level after the organisation's policy (cached)."""
+    cache: dict[int, dict[str, dict[str, ParamValue | None]]] = {}
+
+    def at(level: int) -> Mapping[str, Mapping[str, ParamValue | None]]:
+        if level not in cache:
+            effective = policy.effective(regime, catalogue, compile_level(catalogue, level))
+            cache[level] = {
+                rid: {name: p.value for name, p in params.items()}
+                for rid, params in effective.parameters.items()
+            }
+        return cache[level]
+
+    return at

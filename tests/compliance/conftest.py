@@ -45,7 +45,8 @@ traits:
     title: {vi: Có web, en: Has web}
 scoring:
   group_weights: {server: 2.0, management: 1.0, network: 1.0}
-  status_credit: {pass: 1.0, waived: 0.5, manual: 0.0, fail: 0.0, error: 0.0}
+  status_credit:
+    {pass: 1.0, waived: 0.5, fail: 0.0, missing_evidence: 0.0, not_reviewed: 0.0, error: 0.0}
 requirements:
   - id: SRV.01
     title: {vi: Mật khẩu, en: Passwords}

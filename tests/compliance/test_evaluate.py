@@ -68,7 +68,8 @@ def outcome(ev: Evaluation, rid: str) -> Status:
         ("pass", "pass", "pass", True),
         ("pass", "fail", "fail", False),
         ("error", "pass", "error", False),
-        ("pass", "manual", "manual", False),
+        ("pass", "not_reviewed", "not_reviewed", False),
+        ("pass", "missing_evidence", "missing_evidence", False),
         ("fail", "error", "fail", False),
         ("not_applicable", "pass", "pass", True),
         ("not_applicable", "not_applicable", "not_applicable", True),
@@ -92,11 +93,12 @@ def test_all_pass_meets_with_full_score(mini: Catalogue) -> None:
     assert verdict.finding_counts["pass"] == 6
 
 
-def test_missing_result_is_an_error(mini: Catalogue) -> None:
+def test_missing_result_is_not_reviewed_not_an_error(mini: Catalogue) -> None:
     results = ResultIndex()
     results.add("SRV.01", "srv1", "pass")
     ev = run(mini, results)
-    errors = [f for f in ev.findings if f.status == "error"]
+    assert not [f for f in ev.findings if f.status == "error"]
+    errors = [f for f in ev.findings if f.status == "not_reviewed"]
     assert {(f.requirement_id, f.target) for f in errors} == {
         ("SRV.01", "srv2"),
         ("SRV.02", "srv1"),
@@ -110,7 +112,7 @@ def test_missing_result_is_an_error(mini: Catalogue) -> None:
 def test_trait_makes_a_requirement_apply(mini: Catalogue) -> None:
     web = SystemRef("dc", 3, ("srv1", "srv2", "fw1"), traits=frozenset({"web_application"}))
     ev = run(mini, base_results(), systems=(web,))
-    assert outcome(ev, "NET.01") == "error"  # applies now, and fw1 has no result
+    assert outcome(ev, "NET.01") == "not_reviewed"  # applies now, and fw1 has no result
     results = base_results()
     results.add("NET.01", "fw1", "pass")
     assert run(mini, results, systems=(web,)).system("dc").meets
@@ -125,7 +127,7 @@ def test_no_target_of_the_kind_is_not_applicable(mini: Catalogue) -> None:
 def test_manual_requirement_uses_the_evidence_register(mini: Catalogue) -> None:
     assert outcome(run(mini, base_results()), "GOV.01") == "pass"
     missing = run(mini, base_results(), evidence=())
-    assert outcome(missing, "GOV.01") == "fail"
+    assert outcome(missing, "GOV.01") == "missing_evidence"
     assert not missing.system("dc").meets
 
 
@@ -133,7 +135,7 @@ def test_manual_evidence_expires_by_level_parameter(mini: Catalogue) -> None:
     # level 4 sets review_months = 6: a policy dated 2026-01-05 is overdue on 2026-11-21
     dc4 = SystemRef("dc", 4, ("srv1", "srv2", "fw1"))
     ev = run(mini, base_results(), systems=(dc4,))
-    assert outcome(ev, "GOV.01") == "fail"
+    assert outcome(ev, "GOV.01") == "missing_evidence"
     finding = next(f for f in ev.findings if f.requirement_id == "GOV.01")
     assert finding.evidence is not None
     assert finding.evidence.detail == "compliance.evidence.overdue"
@@ -260,9 +262,13 @@ def test_real_catalogue_verdict(new: Catalogue) -> None:
     ev = evaluate(new, (dc,), (srv,), ResultIndex(), today=TODAY)
     verdict = ev.system("dc")
     assert not verdict.meets
-    assert verdict.counts["error"] > 0
-    assert verdict.counts["fail"] > 0  # manual requirements without evidence
+    assert verdict.counts["error"] == 0  # nothing ran: nothing could fail to decide
+    assert verdict.counts["fail"] == 0  # no technical finding without a result
+    assert verdict.counts["not_reviewed"] > 0  # nobody decided the automatable ones
+    assert verdict.counts["missing_evidence"] > 0  # documentary requirements without documents
     assert verdict.score == 0.0
+    assert verdict.technical_score == 0.0
+    assert verdict.documentary_score == 0.0
     assert sum(verdict.counts.values()) == 146
 
 
@@ -301,4 +307,5 @@ def test_findings_become_result_records(mini: Catalogue) -> None:
         "document_ref": "QĐ 1",
         "dated": "2026-01-05",
         "valid_until": None,
+        "scope": "dc",
     }

@@ -57,7 +57,7 @@ def weak_waiver(expires: date) -> Waiver:
         id="W-PW",
         requirement_id="SRV.01",
         parameter="min_len",
-        scope=WaiverScope(systems=["dc"]),
+        scope=WaiverScope(estate=True),
         reason="vendor limit",
         approver="CISO",
         approved_on=date(2026, 1, 1),

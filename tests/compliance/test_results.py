@@ -67,8 +67,22 @@ def test_record_rejects_unknown_fields_and_naive_time() -> None:
 def test_worst_order() -> None:
     assert worst("pass", "fail") == "fail"
     assert worst("error", "fail") == "fail"
-    assert worst("manual", "error") == "error"
-    assert worst("waived", "manual") == "manual"
+    assert worst("not_reviewed", "error") == "error"
+    assert worst("missing_evidence", "not_reviewed") == "missing_evidence"
+    assert worst("waived", "not_reviewed") == "not_reviewed"
     assert worst("pass", "waived") == "waived"
     assert worst("not_applicable", "pass") == "pass"
-    assert set(STATUSES) == {"pass", "fail", "error", "not_applicable", "manual", "waived"}
+    assert set(STATUSES) == {
+        "pass",
+        "fail",
+        "missing_evidence",
+        "not_reviewed",
+        "error",
+        "waived",
+        "not_applicable",
+    }
+
+
+def test_legacy_manual_status_reads_as_not_reviewed() -> None:
+    data = {**record().model_dump(mode="json"), "status": "manual"}
+    assert ResultRecord.model_validate(data).status == "not_reviewed"

@@ -44,7 +44,7 @@ def test_scope(scope: dict[str, list[str]], expected: bool) -> None:
 
 
 def test_empty_scope_is_rejected() -> None:
-    with pytest.raises(ValidationError, match="at least one"):
+    with pytest.raises(ValidationError, match="one of systems"):
         WaiverScope()
 
 
@@ -112,9 +112,9 @@ def entry(dated: date, months: int | None = None) -> EvidenceEntry:
 TODAY = date(2026, 11, 21)
 
 
-def test_missing_evidence_fails() -> None:
+def test_missing_evidence_is_missing_evidence() -> None:
     verdict = EvidenceIndex([]).assess("GOV.01", "dc", 12, TODAY)
-    assert verdict.status == "fail"
+    assert verdict.status == "missing_evidence"
     assert verdict.evidence.detail == "compliance.evidence.missing"
 
 
@@ -123,10 +123,13 @@ def test_missing_evidence_fails() -> None:
     [
         (date(2026, 1, 1), None, 12, "pass"),
         (date(2025, 11, 21), None, 12, "pass"),  # valid until today inclusive
-        (date(2025, 11, 20), None, 12, "fail"),  # overdue by one day
-        (date(2025, 11, 20), 24, 12, "pass"),  # own validity wins
+        (date(2025, 11, 20), None, 12, "missing_evidence"),  # overdue by one day
+        (date(2025, 11, 20), 24, 12, "missing_evidence"),  # never beyond the interval
+        (date(2025, 11, 20), 1200, 12, "missing_evidence"),  # a century claimed: no
+        (date(2026, 6, 1), 3, 12, "missing_evidence"),  # an entry may shorten it
+        (date(2026, 9, 1), 3, 12, "pass"),
         (date(2020, 1, 1), None, None, "pass"),  # never expires
-        (date(2026, 12, 1), None, 12, "error"),  # future date
+        (date(2026, 12, 1), None, 12, "missing_evidence"),  # future date
     ],
 )
 def test_evidence_validity(
@@ -139,4 +142,79 @@ def test_evidence_validity(
 def test_newest_evidence_counts() -> None:
     index = EvidenceIndex([entry(date(2020, 1, 1)), entry(date(2026, 6, 1))])
     assert index.assess("GOV.01", "dc", 12, TODAY).status == "pass"
-    assert index.assess("GOV.01", "other", 12, TODAY).status == "fail"
+    assert index.assess("GOV.01", "other", 12, TODAY).status == "missing_evidence"
+
+
+def test_evidence_scope_systems_owner_estate() -> None:
+    decision = EvidenceEntry(
+        requirement_id="GOV.01",
+        systems=["dc", "portal"],
+        document_ref="QĐ 9/QĐ-UBND",
+        dated=date(2026, 3, 1),
+    )
+    owner = EvidenceEntry(
+        requirement_id="GOV.03",
+        owner="UBND tỉnh",
+        document_ref="QĐ 10",
+        dated=date(2026, 3, 1),
+    )
+    estate = EvidenceEntry(
+        requirement_id="GOV.05", estate=True, document_ref="QĐ 11", dated=date(2026, 3, 1)
+    )
+    index = EvidenceIndex([decision, owner, estate])
+    assert index.assess("GOV.01", "portal", 12, TODAY).status == "pass"
+    assert index.assess("GOV.01", "other", 12, TODAY).status == "missing_evidence"
+    assert index.assess("GOV.03", "x", 12, TODAY, owner="UBND tỉnh").status == "pass"
+    assert index.assess("GOV.03", "x", 12, TODAY, owner="Sở Y tế").status == "missing_evidence"
+    assert index.assess("GOV.05", "anything", 12, TODAY).status == "pass"
+    with pytest.raises(ValidationError, match="exactly one scope"):
+        EvidenceEntry(
+            requirement_id="GOV.01",
+            system="dc",
+            estate=True,
+            document_ref="x",
+            dated=date(2026, 1, 1),
+        )
+
+
+def _waiver(approver: str, expires: date, **scope: object) -> Waiver:
+    return Waiver.model_validate(
+        {
+            "id": "W",
+            "requirement_id": "SRV.01",
+            "scope": scope or {"hosts": ["srv1"]},
+            "reason": "r",
+            "approver": approver,
+            "approved_on": date(2026, 1, 1),
+            "expires_on": expires,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("approver", "expires", "state"),
+    [
+        ("Giám đốc Sở", date(2028, 12, 31), WaiverState.active),
+        ("-", date(2027, 1, 1), WaiverState.invalid),  # no real approver
+        ("?", date(2027, 1, 1), WaiverState.invalid),
+        ("CISO", date(9999, 12, 31), WaiverState.invalid),  # beyond the policy maximum
+        ("CISO", date(2029, 1, 2), WaiverState.invalid),  # 36 months and a day
+    ],
+)
+def test_waiver_needs_a_real_approver_and_a_bounded_expiry(
+    approver: str, expires: date, state: WaiverState
+) -> None:
+    assert _waiver(approver, expires).state(TODAY, 36) is state
+
+
+def test_invalid_waiver_never_applies() -> None:
+    book = WaiverBook((_waiver("-", date(2027, 1, 1)),), TODAY, 36)
+    assert book.match("SRV.01", "srv1", (), None, ()).active is None
+    assert book.report()[0].state is WaiverState.invalid
+
+
+def test_parameter_waiver_needs_the_estate_scope() -> None:
+    host_only = _waiver("CISO", date(2027, 1, 1), hosts=["srv1"])
+    assert WaiverBook((host_only,), TODAY, 36).covering_parameter("SRV.01", "min_len") is None
+    estate = _waiver("CISO", date(2027, 1, 1), estate=True)
+    assert WaiverBook((estate,), TODAY, 36).covering_parameter("SRV.01", "min_len") is estate

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from capdo.assessment import Assessment, assess
+from capdo.compliance.evaluate import Finding
 from capdo.compliance.evidence import EvidenceEntry, EvidenceIndex
 from capdo.compliance.results import ResultRecord
 from capdo.estate_checks import EstateContext, run_estate_checks
@@ -53,25 +55,35 @@ def test_dos01_approved_passes_proposed_fails(lab_copy: Path) -> None:
     assert status(run(lab_copy), "DOS.01", "lab-dvc") == "fail"
 
 
-def test_aud01_assessment_within_the_interval(lab_copy: Path) -> None:
-    recent = EvidenceEntry(
-        requirement_id="AUD.01",
-        system="lab-dvc",
-        document_ref="BC-1",
-        dated=datetime(2026, 3, 1).date(),
+def assessed(estate: Path, evidence: str | None = None) -> Assessment:
+    if evidence is not None:
+        body = "evidence:\n" + evidence if evidence else "evidence: []\n"
+        (estate / "evidence.yml").write_text(body, encoding="utf-8")
+    result = load_estate(estate)
+    assert result.inventory is not None
+    return assess(estate, result.inventory, [], moment=MOMENT)
+
+
+def finding(run: Assessment, requirement: str, target: str, regime: str = "legacy") -> Finding:
+    return next(
+        f
+        for f in run.evaluations[regime].findings
+        if f.requirement_id == requirement and f.target == target
     )
-    old = EvidenceEntry(
-        requirement_id="AUD.01",
-        system="lab-dvc",
-        document_ref="BC-0",
-        dated=datetime(2025, 6, 1).date(),
+
+
+def test_aud01_is_decided_by_the_evidence_register(lab_copy: Path) -> None:
+    recent = (
+        "  - {requirement_id: AUD.01, system: lab-dvc, document_ref: BC-1, dated: 2026-03-01}\n"
     )
-    assert status(run(lab_copy, [recent]), "AUD.01", "lab-dvc") == "pass"
-    overdue = run(lab_copy, [old])
-    assert status(overdue, "AUD.01", "lab-dvc") == "fail"  # level 3: every 12 months
-    record = next(r for r in overdue if r.requirement_id == "AUD.01" and r.target == "lab-dvc")
-    assert record.evidence.expected == {"valid_months": 12}
-    assert status(run(lab_copy), "AUD.01", "lab-dvc") == "fail"  # missing
+    old = "  - {requirement_id: AUD.01, system: lab-dvc, document_ref: BC-0, dated: 2025-06-01}\n"
+    assert finding(assessed(lab_copy, recent), "AUD.01", "lab-dvc").status == "pass"
+    overdue = finding(assessed(lab_copy, old), "AUD.01", "lab-dvc")
+    assert overdue.status == "missing_evidence"  # level 3: every 12 months
+    assert overdue.evidence is not None
+    assert overdue.evidence.expected == {"valid_months": 12}
+    assert overdue.checker == "evidence-register"
+    assert finding(assessed(lab_copy, ""), "AUD.01", "lab-dvc").status == "missing_evidence"
 
 
 def test_arc07_core_needs_a_redundancy_peer(lab_copy: Path) -> None:
@@ -145,7 +157,8 @@ def test_arc19_dr_distance_at_level_5(lab_copy: Path) -> None:
         "level: {level: 3, status: approved, decision: 01/QĐ-LAB, date: 2026-01-15}",
         "level: {level: 5, status: approved, decision: 01/QĐ-LAB, date: 2026-01-15}",
     )
-    assert status(run(lab_copy), "ARC.19", "lab-dvc") == "fail"  # no DR site at all
+    record = next(r for r in run(lab_copy) if r.requirement_id == "ARC.19")
+    assert (record.status, record.evidence.detail) == ("fail", "estate.arc19.no-dr-site")
     sites = lab_copy / "sites.yml"
     sites.write_text(
         sites.read_text()
@@ -155,10 +168,14 @@ def test_arc19_dr_distance_at_level_5(lab_copy: Path) -> None:
         )
     )  # about 3 km away
     record = next(r for r in run(lab_copy) if r.requirement_id == "ARC.19")
-    assert record.status == "fail"
-    assert record.evidence.actual == {"dr_site_distance_km": pytest.approx(3.0, abs=1.0)}
+    assert (record.status, record.evidence.detail) == ("fail", "estate.arc19.too-close")
+    assert isinstance(record.evidence.actual, dict)
+    assert record.evidence.actual["dr_site_distance_km"] == pytest.approx(3.0, abs=1.0)
     edit(sites, "lat: 21.31, lon: 105.43", "lat: 21.02, lon: 105.85")  # Hà Nội, ~55 km
-    assert status(run(lab_copy), "ARC.19", "lab-dvc") == "pass"
+    record = next(r for r in run(lab_copy) if r.requirement_id == "ARC.19")
+    # far enough, but the lab has no links to its DR site: the second half fails
+    assert (record.status, record.evidence.detail) == ("fail", "estate.arc19.links")
+    # (both halves passing: tests/estate_checks/test_shaped_estate.py)
 
 
 def test_pdp03_and_vc01(lab_copy: Path) -> None:
@@ -192,3 +209,29 @@ def test_reference_estate_results_are_well_formed() -> None:
     assert {r.checker for r in records} == {"capdo.estate"}
     assert status(records, "DOS.01", "dvc") == "pass"
     assert status(records, "DOS.01", "hntt") == "fail"  # VC system level only proposed
+
+
+def test_policy_interval_applies_in_the_legacy_regime_too(lab_copy: Path) -> None:
+    """The legacy documents set no review interval for GOV.01; the lab policy sets 12 months,
+    so a 2010 policy document no longer passes in either regime."""
+    old = "  - {requirement_id: GOV.01, estate: true, document_ref: QĐ-2010, dated: 2010-03-01}\n"
+    run = assessed(lab_copy, old)
+    for regime in ("legacy", "new"):
+        found = finding(run, "GOV.01", "lab-dvc", regime)
+        assert found.status == "missing_evidence", regime
+        assert found.evidence is not None
+        assert found.evidence.detail == "compliance.evidence.overdue"
+    recent = "  - {requirement_id: GOV.01, estate: true, document_ref: QĐ-26, dated: 2026-03-01}\n"
+    run = assessed(lab_copy, recent)
+    assert finding(run, "GOV.01", "lab-hntt", "legacy").status == "pass"  # estate-wide scope
+
+
+def test_evidence_cannot_outlive_the_requirement_interval(lab_copy: Path) -> None:
+    entry = (
+        "  - {requirement_id: AUD.01, system: lab-dvc, document_ref: BC-0, dated: 2025-06-01,"
+        " valid_months: 1200}\n"
+    )
+    found = finding(assessed(lab_copy, entry), "AUD.01", "lab-dvc")
+    assert found.status == "missing_evidence"
+    assert found.evidence is not None
+    assert found.evidence.expected == {"valid_months": 12}

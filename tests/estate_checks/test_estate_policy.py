@@ -16,14 +16,14 @@ overrides:
     value: 1
     justification: Disk is short.
 """
-WAIVER = """  - id: LAB-W-002
+WAIVER = """  - id: LAB-W-099
     requirement_id: SRV.19
     parameter: log_retention_months
-    scope: {systems: [lab-hatang]}
+    scope: {estate: true}
     reason: Disk is short until the new storage arrives.
     approver: Trưởng phòng thí nghiệm
     approved_on: 2026-01-15
-    expires_on: 2099-01-31
+    expires_on: 2028-12-31
 """
 
 
@@ -48,4 +48,4 @@ def test_weaker_override_under_a_waiver_is_accepted(lab_copy: Path) -> None:
     waivers.write_text(waivers.read_text(encoding="utf-8") + WAIVER, encoding="utf-8")
     run = capdo("evaluate", "-i", str(lab_copy), "--lang", "en")
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "LAB-W-002" in run.stdout
+    assert "LAB-W-099" in run.stdout

@@ -56,8 +56,8 @@ def test_result_files_join_and_fail_on(tmp_path: Path) -> None:
         target_kind="server",
         status="fail",
         evidence=Evidence(expected="no", actual="yes"),
-        checker="test",
-        time=datetime(2026, 11, 21, tzinfo=UTC),
+        checker="capdo.checks.server",
+        time=datetime.now(UTC),
         run_id="x",
     )
     results = tmp_path / "r.jsonl"
@@ -77,6 +77,7 @@ def test_result_files_join_and_fail_on(tmp_path: Path) -> None:
         "--lang",
         "en",
         "--lenient",
+        env={"COLUMNS": "160"},
     )
     assert run.returncode == 1
     assert "does not meet" in run.stdout

@@ -27,6 +27,12 @@ TODAY = date(2026, 11, 21)
 MOMENT = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 
 Override = dict[tuple[str, str], tuple[Status, Evidence]]
+FIXTURE_CHECKER = {
+    "server": "capdo.checks.server:fixture",
+    "network": "capdo.network.audit:fixture",
+    "endpoint": "capdo.endpoints:fixture",
+}
+"""Records written as the registered checker of each target kind would write them."""
 
 
 def lab_records(
@@ -61,7 +67,7 @@ def lab_records(
                 target_kind=kind,  # type: ignore[arg-type]
                 status=status,
                 evidence=evidence,
-                checker="test-fixture",
+                checker=FIXTURE_CHECKER[kind],
                 time=when,
                 run_id=run_id,
             )

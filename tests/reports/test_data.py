@@ -53,10 +53,10 @@ def test_host_views_and_management_rows(records_file: Callable[..., Path], bare_
     management = dvc.management
     assert management, "manual and inventory requirements are evaluated on the system"
     assert all(r.findings[0].target == "lab-dvc" for r in management)
-    # no evidence register: manual requirements fail as missing
+    # no evidence register: documentary requirements are missing their evidence
     manual = [r for r in management if r.findings[0].checker == "evidence-register"]
     assert manual
-    assert all(r.status == "fail" for r in manual)
+    assert all(r.status == "missing_evidence" for r in manual)
 
 
 def test_waivers_active_and_expired(records_file: Callable[..., Path], bare_lab: Path) -> None:
@@ -84,7 +84,7 @@ def test_evidence_register_makes_a_manual_requirement_pass(
     legacy = report.regime("legacy")
     dvc = next(s for s in legacy.systems if s.info.id == "lab-dvc")
     manual = next(r for r in dvc.management if r.findings[0].checker == "evidence-register")
-    assert manual.status == "fail"
+    assert manual.status == "missing_evidence"
     (bare_lab / "evidence.yml").write_text(
         "evidence:\n"
         f"  - {{requirement_id: {manual.requirement_id}, system: lab-dvc, "

@@ -70,3 +70,46 @@ def test_tailoring_unselects_the_skipped_rules() -> None:
     assert 'extends="xccdf_org.ssgproject.content_profile_anssi_bp28_minimal"' in text
     assert text.index("content_rule_a_rule") < text.index("content_rule_b_rule")
     assert text.count('selected="false"') == 2
+
+
+def test_tailoring_sets_ssg_values_from_the_level_parameters() -> None:
+    from capdo.scap.profiles import ValueFromParameter, load_settings
+    from capdo.scap.tailoring import tailoring_xml
+    from tests.conftest import REPO
+
+    settings = load_settings(REPO / "checks" / "scap")
+    values = settings.xccdf_values(
+        {"password_min_length": 12, "lockout_duration_hours": 0.5, "idle_timeout_minutes": None}
+    )
+    assert values == {
+        "var_password_pam_minlen": "12",
+        "var_accounts_passwords_pam_faillock_unlock_time": "1800",
+    }
+    assert ValueFromParameter(parameter="x").value({"x": True}) is None
+    xml = tailoring_xml("anssi_bp28_intermediary", [], datastream="ds.xml", values=values)
+    assert (
+        '<xccdf:set-value idref="xccdf_org.ssgproject.content_value_var_password_pam_minlen">'
+        "12</xccdf:set-value>" in xml
+    )
+
+
+def test_rule_with_a_known_content_limit_stays_informational() -> None:
+    mapping = MappingFile(
+        content="x",
+        rules={
+            "sshd_disable_root_login": RuleMapping(
+                requirements=("SRV.02",), note="n", limit="reads only sshd_config"
+            ),
+            "sshd_disable_empty_passwords": RuleMapping(requirements=("SRV.01",), note="n"),
+        },
+    )
+    ctx = ScanContext("h", "r", datetime(2026, 1, 1, tzinfo=UTC), "a.xml", "p")
+    rules = [
+        RuleResult("sshd_disable_root_login", "fail", "medium", "t"),
+        RuleResult("sshd_disable_empty_passwords", "pass", "medium", "t"),
+    ]
+    records, info = map_results(rules, mapping, ctx)
+    assert [(r.requirement_id, r.status) for r in records] == [("SRV.01", "pass")]
+    assert [(i.rule_id, i.limit) for i in info] == [
+        ("sshd_disable_root_login", "reads only sshd_config")
+    ]

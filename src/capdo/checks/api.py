@@ -1,15 +1,18 @@
 """What a server check receives: the target, its thresholds, a probe, and evidence recording.
 
-A check is a pytest function marked with the requirement ids it verifies::
+A check is a pytest function marked with the requirement ids it verifies (the check contract,
+:mod:`capdo.checks.contract`)::
 
     @pytest.mark.requirement("SRV.08")
     def test_tmout(check: Check) -> None:
-        limit = check.param("idle_timeout_minutes", 5) * 60
+        limit = int(check.param("idle_timeout_minutes")) * 60
         actual = ...
         check.require(0 < actual <= limit, expected=f"<= {limit}", actual=actual)
 
 ``require`` records expected vs actual (kept in the result record) and fails the check when
-the condition is false. ``not_applicable`` and ``manual`` end the check with that status.
+the condition is false. ``param`` has no code default: a threshold nobody set ends the check
+as ``not_reviewed`` with the reason. ``not_applicable`` and ``manual`` (→ ``not_reviewed``)
+end the check with that status.
 """
 
 from __future__ import annotations
@@ -19,19 +22,21 @@ from typing import Any, NoReturn
 
 import pytest
 
+from capdo.checks import contract
+from capdo.checks.contract import CheckFailed
 from capdo.checks.probe import Probe
 from capdo.checks.targets import ServerTarget
+
+__all__ = ["MANUAL", "NOT_APPLICABLE", "Check", "CheckFailed", "Evidence"]
 
 NOT_APPLICABLE = "capdo:not_applicable:"
 MANUAL = "capdo:manual:"
 
 
-class CheckFailed(AssertionError):
-    """A check's condition is false (the result is ``fail``, not ``error``)."""
-
-
 @dataclass
 class Evidence:
+    """What a check recorded so far (the plugin turns it into the contract's Evidence)."""
+
     expected: Any = None
     actual: Any = None
     detail: str | None = None
@@ -49,19 +54,24 @@ class Check:
     def name(self) -> str:
         return self.target.name
 
-    def param(self, name: str, default: Any) -> Any:
-        """The resolved catalogue parameter, or ``default`` when the organisation sets it."""
-        value = self.target.params.get(name)
-        return default if value is None else value
+    def param(self, name: str) -> Any:
+        """The host's resolved parameter; a value nobody set ends the check as not_reviewed."""
+        try:
+            return contract.param(self.target.params, name)
+        except contract.ParameterMissing:
+            self.manual(
+                f"parameter {name} has no value at this level: the organisation sets it in "
+                "policy/<regime>.yml",
+                expected={name: "a value"},
+            )
 
     def record(self, expected: Any, actual: Any, detail: str | None = None) -> None:
         self.evidence = Evidence(expected, actual, detail)
 
-    def require(self, ok: bool, expected: Any, actual: Any, detail: str | None = None) -> None:
-        """Record the evidence; fail the check unless ``ok``."""
+    def require(self, ok: object, *, expected: Any, actual: Any, detail: str | None = None) -> None:
+        """Record the evidence; fail the check unless ``ok`` (:func:`contract.require`)."""
         self.record(expected, actual, detail)
-        if not ok:
-            raise CheckFailed(f"expected {expected!r}, found {actual!r}")
+        contract.require(ok, expected=expected, actual=actual, detail=detail)
 
     def not_applicable(self, reason: str) -> NoReturn:
         self.evidence = Evidence(self.evidence.expected, self.evidence.actual, reason)

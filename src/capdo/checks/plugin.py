@@ -144,7 +144,7 @@ def _status(report: pytest.TestReport, call: pytest.CallInfo[None]) -> tuple[Sta
         if NOT_APPLICABLE in reason:
             return "not_applicable", reason.split(NOT_APPLICABLE, 1)[1]
         if MANUAL in reason:
-            return "manual", reason.split(MANUAL, 1)[1]
+            return "not_reviewed", reason.split(MANUAL, 1)[1]
         return "not_applicable", reason
     excinfo = call.excinfo
     message = str(excinfo.value).strip().splitlines()[0][:300] if excinfo is not None else ""

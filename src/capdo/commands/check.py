@@ -71,7 +71,7 @@ def _print(summary: RunSummary, path: Path, output: OutputFormat, lang: Lang) ->
                 passed=counts["pass"],
                 failed=counts["fail"],
                 errors=counts["error"],
-                manual=counts["manual"],
+                manual=counts["not_reviewed"],
                 na=counts["not_applicable"],
             )
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -26,7 +27,11 @@ from capdo.commands._options import (
     resolve_inventory_dir,
 )
 from capdo.compliance.results import write_results_jsonl
+from capdo.compliance.yaml_source import DataFileError
+from capdo.exports.baseline import baseline, catalogue_dir_for
+from capdo.exports.policy import load_estate_policy
 from capdo.i18n import Lang, t
+from capdo.inventory.model import Regime
 from capdo.safeio.write import atomic_open, write_atomic
 from capdo.scap.errors import ScapError
 from capdo.scap.scan import Scanner, ScanOptions, TargetScan, select_servers
@@ -54,6 +59,24 @@ def _text_line(scan: TargetScan, lang: Lang) -> str:
         counts=counts,
         score="-" if scan.score is None else f"{scan.score:.1f}",
     )
+
+
+def host_parameters(
+    estate_dir: Path, regimes: tuple[Regime, ...]
+) -> Callable[[int], Mapping[str, object]] | None:
+    """The servers' capdo_params per level (the catalogue after the organisation's policy)."""
+    catalogue_dir = catalogue_dir_for(estate_dir)
+    if catalogue_dir is None:
+        return None
+    try:
+        policy = load_estate_policy(estate_dir)
+    except DataFileError:
+        policy = None  # `capdo evaluate` reports the broken policy file
+
+    def at(level: int) -> Mapping[str, object]:
+        return baseline("server", level, regimes, catalogue_dir, policy).params
+
+    return at
 
 
 @app.callback(invoke_without_command=True)
@@ -136,6 +159,7 @@ def scan(
             out_dir,
             run_id,
             options,
+            params=host_parameters(estate_dir, setup.estate.regimes),
         )
     except UsageError as exc:
         typer.echo(str(exc), err=True)

@@ -175,7 +175,8 @@ class Scoring(_Frozen):
 
     group_weights: dict[Group, float]
     status_credit: dict[
-        Literal["pass", "fail", "error", "manual", "waived"], Annotated[float, Field(ge=0, le=1)]
+        Literal["pass", "fail", "missing_evidence", "not_reviewed", "error", "waived"],
+        Annotated[float, Field(ge=0, le=1)],
     ]
 
 

@@ -1,9 +1,16 @@
-"""Manual evidence register: a document per requirement and system, valid for some months.
+"""Evidence register: documents that decide documentary requirements, each with a scope.
 
-The newest entry counts. No entry → ``fail`` (missing); an entry older than its validity
-→ ``fail`` (overdue); an entry dated in the future → ``error``. The validity is the
-entry's own ``valid_months``, else the requirement's ``evidence_validity`` parameter at
-the system's level, else the evidence does not expire.
+An entry covers one requirement for a scope: one ``system``, a list of ``systems`` (one
+provincial decision naming several systems), every system of an ``owner``, or the whole
+``estate``. The newest entry that covers a system counts:
+
+- no entry → ``missing_evidence`` (a document is missing);
+- an entry older than its validity → ``missing_evidence`` (overdue);
+- an entry dated in the future → ``missing_evidence`` (not yet a document; reported).
+
+The validity is the requirement's interval (its ``evidence_validity`` parameter at the
+system's level, after the organisation's policy). An entry's own ``valid_months`` may only
+shorten it: a document never stays valid longer than the requirement's interval.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from capdo.compliance.catalogue_model import RequirementId
 from capdo.compliance.dates import add_months
@@ -26,11 +33,41 @@ class EvidenceEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     requirement_id: RequirementId
-    system: NonEmpty
+    system: NonEmpty | None = None
+    systems: list[NonEmpty] = Field(default_factory=list)
+    owner: NonEmpty | None = None
+    """Every system of this owner (the owner's Vietnamese name as in the inventory)."""
+    estate: bool = False
+    """The whole estate (an organisation-wide document such as the security policy)."""
     document_ref: NonEmpty
     dated: date
     valid_months: Annotated[int, Field(ge=1)] | None = None
     title: str | None = None
+    sample: bool = False
+    """A sample document of a demo or lab estate (shown as such in reports)."""
+
+    @model_validator(mode="after")
+    def _one_scope(self) -> EvidenceEntry:
+        given = sum((self.system is not None, bool(self.systems), self.owner is not None))
+        if given + self.estate != 1:
+            raise ValueError("give exactly one scope: system, systems, owner or estate: true")
+        return self
+
+    def covers(self, system_id: str, owner: str | None) -> bool:
+        return (
+            self.estate
+            or self.system == system_id
+            or system_id in self.systems
+            or (owner is not None and self.owner == owner)
+        )
+
+    @property
+    def scope_text(self) -> str:
+        if self.estate:
+            return "estate"
+        if self.owner is not None:
+            return f"owner:{self.owner}"
+        return ",".join(self.systems) if self.systems else str(self.system)
 
 
 class EvidenceRegister(BaseModel):
@@ -48,45 +85,61 @@ class EvidenceVerdict:
 
 
 class EvidenceIndex:
-    """Entries grouped by (requirement id, system id), newest first."""
+    """Entries grouped by requirement id, newest first."""
 
     def __init__(self, entries: list[EvidenceEntry] | tuple[EvidenceEntry, ...] = ()) -> None:
-        grouped: dict[tuple[str, str], list[EvidenceEntry]] = defaultdict(list)
+        grouped: dict[str, list[EvidenceEntry]] = defaultdict(list)
         for entry in entries:
-            grouped[(entry.requirement_id, entry.system)].append(entry)
+            grouped[entry.requirement_id].append(entry)
         self._entries = {
             k: sorted(v, key=lambda e: e.dated, reverse=True) for k, v in grouped.items()
         }
 
-    def has(self, requirement_id: str, system_id: str) -> bool:
-        return (requirement_id, system_id) in self._entries
+    def _covering(
+        self, requirement_id: str, system_id: str, owner: str | None
+    ) -> list[EvidenceEntry]:
+        return [e for e in self._entries.get(requirement_id, ()) if e.covers(system_id, owner)]
+
+    def has(self, requirement_id: str, system_id: str, owner: str | None = None) -> bool:
+        return bool(self._covering(requirement_id, system_id, owner))
 
     def assess(
-        self, requirement_id: str, system_id: str, default_months: int | None, today: date
+        self,
+        requirement_id: str,
+        system_id: str,
+        interval_months: int | None,
+        today: date,
+        owner: str | None = None,
     ) -> EvidenceVerdict:
-        entries = self._entries.get((requirement_id, system_id))
+        entries = self._covering(requirement_id, system_id, owner)
         if not entries:
             return EvidenceVerdict(
-                "fail",
+                "missing_evidence",
                 Evidence(expected="document", actual=None, detail="compliance.evidence.missing"),
             )
-        entry = entries[0]
-        months = entry.valid_months if entry.valid_months is not None else default_months
+        current = [e for e in entries if e.dated <= today]
+        entry = current[0] if current else entries[-1]
+        months = interval_months
+        if entry.valid_months is not None:
+            months = entry.valid_months if months is None else min(months, entry.valid_months)
         valid_until = add_months(entry.dated, months) if months is not None else None
-        actual: dict[str, str | None] = {
+        actual: dict[str, str | bool | None] = {
             "document_ref": entry.document_ref,
             "dated": entry.dated.isoformat(),
             "valid_until": valid_until.isoformat() if valid_until else None,
+            "scope": entry.scope_text,
         }
+        if entry.sample:
+            actual["sample"] = True
         expected = {"valid_months": months}
         if entry.dated > today:
             return EvidenceVerdict(
-                "error",
+                "missing_evidence",
                 Evidence(expected=expected, actual=actual, detail="compliance.evidence.future"),
             )
         if valid_until is not None and valid_until < today:
             return EvidenceVerdict(
-                "fail",
+                "missing_evidence",
                 Evidence(expected=expected, actual=actual, detail="compliance.evidence.overdue"),
             )
         return EvidenceVerdict(

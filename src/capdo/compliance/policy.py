@@ -42,6 +42,17 @@ class ParameterOverride(BaseModel):
     approved_by: str | None = None
 
 
+class EvaluationRules(BaseModel):
+    """How the evaluation trusts its inputs (the defaults are the organisation's defaults)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    result_max_age_days: Annotated[int, Field(ge=1)] = 30
+    """Result records older than this are stale and not counted."""
+    waiver_max_months: Annotated[int, Field(ge=1)] = 36
+    """No waiver may run longer than this from its approval."""
+
+
 class OrganisationPolicy(BaseModel):
     """The policy file: who it belongs to, its regime, and its overrides."""
 
@@ -49,6 +60,7 @@ class OrganisationPolicy(BaseModel):
 
     organisation: NonEmpty
     regime: Literal["legacy", "new"]
+    evaluation: EvaluationRules = EvaluationRules()
     overrides: list[ParameterOverride] = Field(default_factory=list)
 
 

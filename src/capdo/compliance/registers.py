@@ -29,7 +29,7 @@ def _check_evidence(data: EvidenceRegister) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple[str, str, str]] = set()
     for index, entry in enumerate(data.evidence):
-        key = (entry.requirement_id, entry.system, entry.document_ref)
+        key = (entry.requirement_id, entry.scope_text, entry.document_ref)
         if key in seen:
             problems.append(
                 Problem(("evidence", index), "compliance.evidence.dup", {"ref": entry.document_ref})
@@ -39,5 +39,5 @@ def _check_evidence(data: EvidenceRegister) -> list[Problem]:
 
 
 def load_evidence(path: Path, root: Path | None = None) -> EvidenceRegister:
-    """``evidence: [{requirement_id, system, document_ref, dated, valid_months?}]``."""
+    """``evidence: [{requirement_id, system|systems|owner|estate, document_ref, dated}]``."""
     return load_model(path, EvidenceRegister, _check_evidence, root=root)

@@ -136,8 +136,17 @@ def print_diff(console: Console, new: Catalogue, diff: RegimeDiff, lang: Lang) -
     console.print(deadlines)
 
 
+MAX_REJECTED_SHOWN = 20
+"""Rejected records listed in the terminal (all of them are in the JSON output)."""
+
+
+def _score(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
 def print_evaluation(console: Console, cat: Catalogue, evaluation: Evaluation, lang: Lang) -> None:
-    """System verdicts with counts and score, then every waiver with its state."""
+    """System verdicts with counts and the technical and documentary scores, conflicts and
+    rejected result records, then every waiver with its state."""
     table = Table(
         title=t(
             "compliance.eval.title",
@@ -153,7 +162,7 @@ def print_evaluation(console: Console, cat: Catalogue, evaluation: Evaluation, l
         ),
         box=box.SIMPLE_HEAVY,
     )
-    for key in ("system", "level", "verdict", "score", "counts"):
+    for key in ("system", "level", "verdict", "technical", "documentary", "counts"):
         table.add_column(t(f"compliance.col.{key}", lang), overflow="fold")
     for verdict in evaluation.systems:
         key = "compliance.verdict.meets" if verdict.meets else "compliance.verdict.does-not-meet"
@@ -164,10 +173,26 @@ def print_evaluation(console: Console, cat: Catalogue, evaluation: Evaluation, l
             verdict.system_id,
             str(verdict.level),
             t(key, lang, level=verdict.level),
-            "-" if verdict.score is None else f"{verdict.score:.2f}",
+            _score(verdict.technical_score),
+            _score(verdict.documentary_score),
             counts,
         )
     console.print(table)
+    if evaluation.conflicts:
+        console.print(
+            f"[yellow]{t('compliance.eval.conflicts', lang, count=evaluation.conflicts)}[/]"
+        )
+    if evaluation.rejected:
+        console.print(
+            f"[red]{t('compliance.intake.title', lang, count=len(evaluation.rejected))}[/]"
+        )
+        for item in evaluation.rejected[:MAX_REJECTED_SHOWN]:
+            rec = item.record
+            console.print(
+                f"  {t(f'compliance.intake.{item.reason}', lang)}: {rec.requirement_id} "
+                f"{rec.target} ({rec.checker}, {rec.status}, {item.source})",
+                markup=False,
+            )
     if not evaluation.waivers:
         return
     waivers = Table(title=t("compliance.eval.waivers", lang), box=box.SIMPLE)

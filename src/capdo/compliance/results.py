@@ -10,7 +10,15 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Final, Literal, get_args
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, ValidationError
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    JsonValue,
+    ValidationError,
+)
 
 from capdo.compliance.catalogue_model import RequirementId
 from capdo.compliance.problems import LocatedProblem, Problem
@@ -18,14 +26,29 @@ from capdo.compliance.yaml_source import DataFileError, reader_problem
 from capdo.safeio import ReadError, ReadProblem, read_jsonl
 from capdo.safeio.write import atomic_open
 
-Status = Literal["pass", "fail", "error", "not_applicable", "manual", "waived"]
+Status = Literal[
+    "pass", "fail", "missing_evidence", "not_reviewed", "error", "waived", "not_applicable"
+]
+"""What a status means:
+
+- ``pass`` / ``fail``: a deciding checker found the requirement met / not met (a finding);
+- ``missing_evidence``: a documentary requirement without a valid document in the register;
+- ``not_reviewed``: nobody decided it (no checker result, no document): an officer must review;
+- ``error``: a checker ran and could not decide (unreachable, timeout, parse failure);
+- ``waived``: set only by the evaluation from the waiver register;
+- ``not_applicable``: decided by the catalogue and the model (or a registered checker's reason).
+"""
 STATUSES: Final[tuple[Status, ...]] = get_args(Status)
+
+#: Statuses that keep a system from meeting its level.
+FAILING: Final[frozenset[str]] = frozenset({"fail", "missing_evidence", "not_reviewed", "error"})
 
 #: Order used to combine several results into one: the first present wins.
 STATUS_PRECEDENCE: Final[tuple[Status, ...]] = (
     "fail",
     "error",
-    "manual",
+    "missing_evidence",
+    "not_reviewed",
     "waived",
     "pass",
     "not_applicable",
@@ -50,6 +73,11 @@ class Evidence(BaseModel):
     detail: str | None = None
 
 
+def _legacy_status(value: object) -> object:
+    """Older checkers wrote ``manual`` for "a person must decide": that is ``not_reviewed``."""
+    return "not_reviewed" if value == "manual" else value
+
+
 class ResultRecord(BaseModel):
     """One result: requirement × target, with evidence, checker, time and run id."""
 
@@ -58,7 +86,7 @@ class ResultRecord(BaseModel):
     requirement_id: RequirementId
     target: Annotated[str, Field(min_length=1)]
     target_kind: Literal["server", "network", "endpoint", "system"]
-    status: Status
+    status: Annotated[Status, BeforeValidator(_legacy_status)]
     evidence: Evidence = Evidence()
     checker: Annotated[str, Field(min_length=1)]
     time: AwareDatetime

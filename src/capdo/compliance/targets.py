@@ -55,3 +55,5 @@ class SystemRef:
     members: tuple[str, ...] = ()
     traits: frozenset[str] = field(default_factory=frozenset)
     site: str | None = None
+    owner: str | None = None
+    """The owner's name, for evidence that covers every system of one owner."""

@@ -4,6 +4,10 @@ A waiver applies to a (requirement, target) when the requirement id matches, the
 is in its scope (host id, system id, site id or group id), and ``today`` is between the
 approval date and the expiry date (both inclusive). Expired waivers stop applying and
 are reported as expired; a waiver that matches no evaluated target is reported too.
+A waiver is *invalid* (never applies, reported) without a real approver (a name, not a
+placeholder such as ``-``) or when it runs longer than the policy's maximum (default 36
+months from approval). A parameter waiver excuses an organisation-wide value only when its
+scope is the whole estate (``scope: {estate: true}``).
 Waived results keep their original status next to the waiver id, so nothing is dropped.
 """
 
@@ -31,6 +35,7 @@ class _Frozen(BaseModel):
 class WaiverScope(_Frozen):
     """Ids the waiver covers; a target matches if any list names it (at least one is needed)."""
 
+    estate: bool = False
     systems: list[NonEmpty] = Field(default_factory=list)
     sites: list[NonEmpty] = Field(default_factory=list)
     hosts: list[NonEmpty] = Field(default_factory=list)
@@ -38,14 +43,14 @@ class WaiverScope(_Frozen):
 
     @model_validator(mode="after")
     def _not_empty(self) -> WaiverScope:
-        if not (self.systems or self.sites or self.hosts or self.groups):
-            raise ValueError("scope needs at least one of systems, sites, hosts, groups")
+        if not (self.estate or self.systems or self.sites or self.hosts or self.groups):
+            raise ValueError("scope needs estate: true or one of systems, sites, hosts, groups")
         return self
 
     def matches(
         self, target_id: str, systems: Iterable[str], site: str | None, groups: Iterable[str]
     ) -> bool:
-        if target_id in self.hosts or (site is not None and site in self.sites):
+        if self.estate or target_id in self.hosts or (site is not None and site in self.sites):
             return True
         if self.systems and not set(self.systems).isdisjoint(systems):
             return True
@@ -69,7 +74,14 @@ class Waiver(_Frozen):
             raise ValueError("expires_on is before approved_on")
         return self
 
-    def state(self, today: date) -> WaiverState:
+    def state(self, today: date, max_months: int | None = None) -> WaiverState:
+        if not real_approver(self.approver):
+            return WaiverState.invalid
+        if (
+            max_months is not None
+            and _months_between(self.approved_on, self.expires_on) > max_months
+        ):
+            return WaiverState.invalid
         if today < self.approved_on:
             return WaiverState.not_yet_valid
         if today > self.expires_on:
@@ -81,6 +93,16 @@ class WaiverState(enum.StrEnum):
     active = "active"
     expired = "expired"
     not_yet_valid = "not_yet_valid"
+    invalid = "invalid"
+
+
+def _months_between(start: date, end: date) -> float:
+    return (end.year - start.year) * 12 + (end.month - start.month) + (end.day - start.day) / 31
+
+
+def real_approver(name: str) -> bool:
+    """A person or office, not a placeholder: at least two letters."""
+    return sum(ch.isalpha() for ch in name) >= 2
 
 
 class WaiverFile(_Frozen):
@@ -147,6 +169,7 @@ class WaiverBook:
 
     waivers: tuple[Waiver, ...]
     today: date
+    max_months: int | None = None
     _by_requirement: dict[str, list[Waiver]] = field(init=False)
     _states: dict[str, WaiverState] = field(init=False)
     _matched: dict[str, int] = field(init=False)
@@ -156,7 +179,7 @@ class WaiverBook:
         self._by_requirement = defaultdict(list)
         for waiver in self.waivers:
             self._by_requirement[waiver.requirement_id].append(waiver)
-        self._states = {w.id: w.state(self.today) for w in self.waivers}
+        self._states = {w.id: w.state(self.today, self.max_months) for w in self.waivers}
         self._matched = dict.fromkeys((w.id for w in self.waivers), 0)
         self._applied = dict.fromkeys((w.id for w in self.waivers), 0)
 
@@ -193,10 +216,14 @@ class WaiverBook:
         self._applied[waiver.id] += 1
 
     def covering_parameter(self, requirement_id: str, parameter: str) -> Waiver | None:
-        """An active waiver for a weaker organisation value of ``parameter``."""
+        """An active estate-wide waiver for a weaker organisation value of ``parameter``.
+
+        An organisation value applies to every system, so a waiver scoped to some hosts or
+        systems cannot excuse it."""
         for waiver in self._by_requirement.get(requirement_id, []):
             if (
                 waiver.parameter in (None, parameter)
+                and waiver.scope.estate
                 and self._states[waiver.id] is WaiverState.active
             ):
                 self._matched[waiver.id] += 1

@@ -43,7 +43,7 @@ class CheckContext:
 def _config_missing(ctx: CheckContext) -> Verdict:
     if ctx.facts.config_error == UNSUPPORTED_VENDOR:
         return Verdict(
-            "manual",
+            "not_reviewed",
             detail="endpoints.check.unsupported-vendor",
             actual={"vendor": ctx.plan.endpoint.vendor},
         )
@@ -88,7 +88,7 @@ def check_default_login(ctx: CheckContext) -> Verdict:
     """VC.03: the vendor's default admin login is refused."""
     reply = ctx.facts.default_login
     if reply is None:
-        return Verdict("manual", detail="endpoints.check.vc03.not-tried")
+        return Verdict("not_reviewed", detail="endpoints.check.vc03.not-tried")
     expected: JsonValue = {"default_login": "refused"}
     if reply.status is None:
         detail = (
@@ -187,7 +187,7 @@ def check_firmware(ctx: CheckContext) -> Verdict:
         "inventory": endpoint.firmware,
     }
     if minimum is None:
-        return Verdict("manual", None, actual, "endpoints.check.vc05.no-policy")
+        return Verdict("not_reviewed", None, actual, "endpoints.check.vc05.no-policy")
     expected: JsonValue = {"minimum": minimum, "policy": ctx.firmware.source}
     if product.firmware is None:
         return Verdict("error", expected, actual, "endpoints.check.vc05.not-reported")

@@ -1,5 +1,5 @@
-"""Design requirements the model shows: ARC.01 zoning, ARC.07 redundancy, ARC.19 DR distance,
-GOV.24 isolation of leased hosting."""
+"""Design requirements the model shows: ARC.01 zoning, ARC.07 redundancy, ARC.19 DR site
+(distance and redundant links), GOV.24 isolation of leased hosting."""
 
 from __future__ import annotations
 
@@ -20,9 +20,12 @@ ZONE_KINDS = {
     "database_servers": {"database"},
     "wireless": {"wireless"},
     "management": {"management"},
+    "device_management": {"device-management"},
 }
 """Catalogue zone names → the inventory's zone kinds that provide them."""
 CORE_ROLES = {"core", "firewall"}
+MIN_DR_LINKS = 2
+"""Redundant primary-DR connection: two links (TT12 Annex V II.1.b.xix, "dự phòng kết nối")."""
 EARTH_RADIUS_KM = 6371.0
 
 
@@ -105,9 +108,25 @@ def distance_km(a: Coordinates, b: Coordinates) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
 
 
+def _site_of_device(ctx: EstateContext, name: str | None) -> str | None:
+    device = ctx.index.devices.get(name or "")
+    return device.site if device is not None else None
+
+
+def _links_between(ctx: EstateContext, one: set[str], other: set[str]) -> list[str]:
+    """Ids of the links with one end at a site of ``one`` and the other at a site of ``other``."""
+    found = []
+    for link in ctx.index.inventory.links:
+        ends = {_site_of_device(ctx, link.a.device), _site_of_device(ctx, link.z.device)}
+        if ends & one and ends & other:
+            found.append(link.id)
+    return sorted(found)
+
+
 @estate_check("ARC.19")
-def dr_distance(ctx: EstateContext) -> Iterator[ResultRecord]:
-    """At the levels that need it, a DR site at least the required distance from the centre."""
+def dr_site(ctx: EstateContext) -> Iterator[ResultRecord]:
+    """At the levels that need it: a DR site at least the required distance from the data
+    centre (first half) and at least two links between them (second half)."""
     sites = ctx.index.inventory.sites
     centres = [s for s in sites if s.kind == "datacentre" and s.status == "active"]
     dr_sites = [s for s in sites if s.kind == "dr-site" and s.status == "active"]
@@ -115,33 +134,48 @@ def dr_distance(ctx: EstateContext) -> Iterator[ResultRecord]:
         level = system.level.level
         if not ctx.selected("ARC.19", level):
             continue
-        minimum = ctx.params("server", level).get("dr_site_distance_km")
+        params = ctx.params("server", level)
+        minimum = params.get("dr_site_distance_km")
+        expected = {"dr_site_distance_km": minimum, "primary_dr_links": MIN_DR_LINKS}
+        if not dr_sites:
+            yield ctx.record(
+                "ARC.19",
+                system.id,
+                "system",
+                "fail",
+                expected=expected,
+                actual={"dr_sites": []},
+                detail="estate.arc19.no-dr-site",
+            )
+            continue
         best: float | None = None
         for centre in centres:
             for dr in dr_sites:
                 if centre.coordinates and dr.coordinates:
                     d = distance_km(centre.coordinates, dr.coordinates)
                     best = d if best is None else max(best, d)
+        links = _links_between(ctx, {c.id for c in centres}, {d.id for d in dr_sites})
+        far_enough = best is not None and isinstance(minimum, int | float) and best >= minimum
+        linked = len(links) >= MIN_DR_LINKS
+        detail = None
         if best is None:
-            yield ctx.record(
-                "ARC.19",
-                system.id,
-                "system",
-                "fail",
-                expected={"dr_site_distance_km": minimum},
-                actual=None,
-                detail="estate.arc19.no-dr-coordinates",
-            )
-            continue
-        ok = isinstance(minimum, int | float) and best >= minimum
+            detail = "estate.arc19.no-dr-coordinates"
+        elif not far_enough:
+            detail = "estate.arc19.too-close"
+        elif not linked:
+            detail = "estate.arc19.links"
         yield ctx.record(
             "ARC.19",
             system.id,
             "system",
-            "pass" if ok else "fail",
-            expected={"dr_site_distance_km": minimum},
-            actual={"dr_site_distance_km": round(best, 1)},
-            detail=None if ok else "estate.arc19.too-close",
+            "pass" if far_enough and linked else "fail",
+            expected=expected,
+            actual={
+                "dr_sites": sorted(d.id for d in dr_sites),
+                "dr_site_distance_km": None if best is None else round(best, 1),
+                "primary_dr_links": links,
+            },
+            detail=detail,
         )
 
 

@@ -1,4 +1,6 @@
-"""Level decisions and assessments: DOS.01, AUD.01, PDP.03, VC.01."""
+"""Level decisions and registers: DOS.01, PDP.03, VC.01.
+
+AUD.01 is decided by the evidence register in the evaluation (see the registry)."""
 
 from __future__ import annotations
 
@@ -31,27 +33,6 @@ def level_decision(ctx: EstateContext) -> Iterator[ResultRecord]:
             expected={"status": "approved"},
             actual=actual,
             detail=None if ok else "estate.dos01.not-approved",
-        )
-
-
-@estate_check("AUD.01")
-def periodic_assessment(ctx: EstateContext) -> Iterator[ResultRecord]:
-    """The last security assessment in the evidence register is within the level's interval."""
-    for system in ctx.index.inventory.systems:
-        level = system.level.level
-        if not ctx.selected("AUD.01", level):
-            continue
-        months = ctx.params("server", level).get("assessment_interval_months")
-        interval = months if isinstance(months, int) and not isinstance(months, bool) else None
-        verdict = ctx.evidence.assess("AUD.01", system.id, interval, ctx.today)
-        yield ctx.record(
-            "AUD.01",
-            system.id,
-            "system",
-            verdict.status,
-            expected=verdict.evidence.expected,
-            actual=verdict.evidence.actual,
-            detail=verdict.evidence.detail,
         )
 
 
@@ -102,4 +83,42 @@ def vc_inventory(ctx: EstateContext) -> Iterator[ResultRecord]:
                 "endpoints_without_mcu": missing[:20],
             },
             detail=None if ok else "estate.vc01.incomplete",
+        )
+
+
+@estate_check("WAN.01")
+def tslcd_systems_have_a_level(ctx: EstateContext) -> Iterator[ResultRecord]:
+    """Every device on the dedicated government network (TSLCD) serves a system with an
+    approved level; systems with such devices get the result."""
+    on_tslcd = sorted(
+        {
+            end.device
+            for link in ctx.index.inventory.links
+            if link.network == "tslcd"
+            for end in (link.a, link.z)
+            if end.device
+        }
+    )
+    unassigned = [d for d in on_tslcd if not ctx.index.systems_of.get(d)]
+    for system in ctx.index.inventory.systems:
+        if "tslcd_connected" not in system_traits(ctx.index, system):
+            continue
+        if not ctx.selected("WAN.01", system.level.level):
+            continue
+        devices = [d for d in on_tslcd if system.id in ctx.index.systems_of.get(d, ())]
+        approved = system.level.status == "approved"
+        ok = approved and not unassigned
+        yield ctx.record(
+            "WAN.01",
+            system.id,
+            "system",
+            "pass" if ok else "fail",
+            expected={"level": "approved", "tslcd_devices_without_system": []},
+            actual={
+                "level": system.level.level,
+                "level_status": system.level.status,
+                "tslcd_devices": devices,
+                "tslcd_devices_without_system": unassigned,
+            },
+            detail=None if ok else "estate.wan01.unassigned",
         )

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 
+from capdo.checks.contract import REQUIREMENTS_ATTR
 from capdo.compliance.catalogue_loader import load_regime
 from capdo.compliance.catalogue_model import ParamValue
 from capdo.compliance.compile import compile_level
@@ -89,6 +90,7 @@ class EstateContext:
 
 
 EstateCheck = Callable[[EstateContext], Iterator[ResultRecord]]
+"""An estate check: a :class:`capdo.checks.contract.Checker` over the estate context."""
 REGISTRY: dict[str, tuple[tuple[str, ...], EstateCheck]] = {}
 
 
@@ -96,6 +98,7 @@ def estate_check(*requirement_ids: str) -> Callable[[EstateCheck], EstateCheck]:
     """Register a check for the requirement ids it decides."""
 
     def register(function: EstateCheck) -> EstateCheck:
+        setattr(function, REQUIREMENTS_ATTR, tuple(requirement_ids))
         REGISTRY[function.__name__] = (requirement_ids, function)
         return function
 

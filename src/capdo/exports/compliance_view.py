@@ -124,13 +124,43 @@ def compliance_systems(index: EstateIndex) -> list[SystemRef]:
                 members=index.members_of.get(system.id, ()),
                 traits=system_traits(index, system),
                 site=sites[0] if len(sites) == 1 else None,
+                owner=system.owner.vi,
             )
         )
     return refs
 
 
+def tslcd_gateways(index: EstateIndex) -> frozenset[str]:
+    """Devices at a data centre that end a TSLCD link: the province's gateway to the
+    dedicated network, where WAN.02's two diverse channels apply (trait ``tslcd_backbone``)."""
+    found = set()
+    for link in index.inventory.links:
+        if link.network != "tslcd":
+            continue
+        for end in (link.a, link.z):
+            device = index.devices.get(end.device or "")
+            site = index.sites.get(device.site) if device is not None else None
+            if device is not None and site is not None and site.kind == "datacentre":
+                found.add(device.name)
+    return frozenset(found)
+
+
+def _target_traits(
+    index: EstateIndex, kind: TargetKind, name: str, gateways: frozenset[str]
+) -> frozenset[str]:
+    """Traits of one target: the TSLCD gateway (WAN.02), the central log store (SRV.19: the
+    other servers forward their logs, SRV.18, and keep none long)."""
+    traits = set()
+    if name in gateways:
+        traits.add("tslcd_backbone")
+    if kind == "server" and "logserver" in index.servers[name].roles:
+        traits.add("log_store")
+    return frozenset(traits)
+
+
 def compliance_targets(index: EstateIndex) -> list[Target]:
     targets = []
+    gateways = tslcd_gateways(index)
     for target in index.targets():
         groups: Iterable[str] = ()
         if target.kind == "server":
@@ -148,6 +178,7 @@ def compliance_targets(index: EstateIndex) -> list[Target]:
                 systems=frozenset(index.systems_of.get(target.name, ())),
                 site=target.obj.site,
                 groups=frozenset(groups),
+                traits=_target_traits(index, target.kind, target.name, gateways),
             )
         )
     return targets

@@ -14,7 +14,13 @@ from pathlib import Path
 
 from capdo.compliance.catalogue_model import Catalogue
 from capdo.compliance.compile import CompiledLevel
-from capdo.compliance.policy import EffectivePolicy, OrganisationPolicy, PolicyIssue, apply_policy
+from capdo.compliance.policy import (
+    EffectivePolicy,
+    EvaluationRules,
+    OrganisationPolicy,
+    PolicyIssue,
+    apply_policy,
+)
 from capdo.compliance.registers import load_policy, load_waivers
 from capdo.compliance.waivers import Waiver, WaiverBook
 
@@ -33,10 +39,21 @@ class EstatePolicy:
     today: date = field(default_factory=date.today)
     files: dict[str, Path] = field(default_factory=dict)
 
+    @property
+    def rules(self) -> EvaluationRules:
+        """The evaluation rules; with one policy per regime, the stricter of each value."""
+        found = [p.evaluation for p in self.policies.values()]
+        if not found:
+            return EvaluationRules()
+        return EvaluationRules(
+            result_max_age_days=min(r.result_max_age_days for r in found),
+            waiver_max_months=min(r.waiver_max_months for r in found),
+        )
+
     def effective(
         self, regime: str, catalogue: Catalogue, compiled: CompiledLevel
     ) -> EffectivePolicy:
-        book = WaiverBook(self.waivers, self.today)
+        book = WaiverBook(self.waivers, self.today, self.rules.waiver_max_months)
         return apply_policy(catalogue, compiled, self.policies.get(regime), book)
 
 

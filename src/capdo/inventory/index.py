@@ -116,13 +116,35 @@ class EstateIndex:
         return {system: tuple(names) for system, names in members.items()}
 
     def level_of(self, target_name: str) -> int | None:
-        """The highest level of the systems the target serves; None when it serves none."""
+        """The highest level of the systems the target serves; None when it serves none.
+
+        A network device that serves no system carries the traffic of its site: it takes the
+        highest level of the systems with members at that site (and the validation warns)."""
         levels = [
             self.systems[s].level.level
             for s in self.systems_of.get(target_name, ())
             if s in self.systems
         ]
-        return max(levels) if levels else None
+        if levels:
+            return max(levels)
+        device = self.devices.get(target_name)
+        return self.site_levels.get(device.site) if device is not None else None
+
+    @cached_property
+    def site_levels(self) -> dict[str, int]:
+        """Site id → the highest level of the systems with a member at that site."""
+        levels: dict[str, int] = {}
+        for system_id, names in self.members_of.items():
+            system = self.systems.get(system_id)
+            if system is None:
+                continue
+            for name in names:
+                target = self.target(name)
+                if target is None:
+                    continue
+                site = target.obj.site
+                levels[site] = max(levels.get(site, 0), system.level.level)
+        return levels
 
     def site_lineage(self, site_id: str) -> list[str]:
         """The site and its ancestors, nearest first (stops on a cycle or a missing parent)."""

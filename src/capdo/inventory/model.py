@@ -170,6 +170,7 @@ ZoneKind = Literal[
     "server",
     "database",
     "management",
+    "device-management",
     "wireless",
     "video-conference",
     "wan",

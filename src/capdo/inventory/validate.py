@@ -338,6 +338,18 @@ def rule_server_systems(inv: Inventory, idx: EstateIndex, res: LoadResult) -> It
             )
 
 
+def rule_device_systems(inv: Inventory, idx: EstateIndex, res: LoadResult) -> Iterator[Finding]:
+    """A device that serves no system gets the level of the systems its site serves: a warning."""
+    for device in inv.devices:
+        if not idx.systems_of.get(device.name):
+            yield Finding(
+                "device-without-system",
+                res.origin("devices", device.name),
+                {"device": device.name, "level": idx.level_of(device.name) or "-"},
+                severity="warning",
+            )
+
+
 def _occupied_sites(inv: Inventory) -> dict[str, tuple[str, str]]:
     """Sites that hold something, with the first thing found there (kind, name)."""
     occupied: dict[str, tuple[str, str]] = {}
@@ -414,6 +426,7 @@ RULES: tuple[Rule, ...] = (
     rule_links,
     rule_vlans,
     rule_server_systems,
+    rule_device_systems,
     rule_sites_reachable,
     rule_retired_sites,
     rule_levels,

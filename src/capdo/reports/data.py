@@ -14,10 +14,11 @@ from datetime import date, datetime
 from capdo.compliance.catalogue_loader import Regime
 from capdo.compliance.diff import RegimeDiff
 from capdo.compliance.evaluate import Finding, SystemVerdict
+from capdo.compliance.results import FAILING as RESULT_FAILING
 from capdo.compliance.waivers import WaiverUse
 from capdo.reports.text import Text
 
-FAILING = frozenset({"fail", "error", "manual"})
+FAILING = RESULT_FAILING
 _QUIET = frozenset({"pass", "not_applicable"})
 
 

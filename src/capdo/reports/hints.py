@@ -13,6 +13,10 @@ def remediation(finding: Finding, requirement: RequirementInfo | None, lang: Lan
     status = finding.original_status if finding.status == "waived" else finding.status
     if status not in FAILING:
         return ""
+    if status == "missing_evidence":
+        return t("report.remediation.manual", lang, target=finding.target)
+    if status == "not_reviewed":
+        return t("report.remediation.not_reviewed", lang, target=finding.target)
     if status == "error":
         if finding.target_kind == "system":
             return t("report.remediation.error-system", lang, target=finding.target)
@@ -20,6 +24,6 @@ def remediation(finding: Finding, requirement: RequirementInfo | None, lang: Lan
     check = requirement.check if requirement else finding.target_kind
     hint = t(f"report.remediation.{check}", lang, target=finding.target)
     expected = value_text(finding.evidence.expected) if finding.evidence else ""
-    if expected and check != "manual":
+    if expected and check not in ("manual", "inventory"):
         hint += " " + t("report.remediation.expected", lang, expected=expected)
     return hint

@@ -64,6 +64,11 @@ def _notes(run: Assessment, known: set[str], lang: Lang) -> tuple[str, ...]:
     notes = [p.render(lang) for p in run.input_problems]
     unknown = sorted({r.target for r in run.records} - known)
     notes.extend(t("report.note.unknown-target", lang, target=name) for name in unknown)
+    notes.extend(
+        f"{t(f'compliance.intake.{r.reason}', lang)}: {r.record.requirement_id} "
+        f"{r.record.target} ({r.record.checker}, {r.record.status}, {r.source})"
+        for r in run.rejected
+    )
     for regime, level, issue in run.policy_issues:
         notes.append(f"policy/{regime}.yml ({level}): {t(issue.key, lang, **issue.params)}")
     return tuple(notes)

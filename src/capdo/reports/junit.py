@@ -1,6 +1,7 @@
 """JUnit XML for CI: one test case per requirement × target.
 
-``fail`` → ``<failure>``, ``error`` → ``<error>``, ``manual`` → ``<failure type="manual">``
+``fail`` → ``<failure>``, ``error`` → ``<error>``,
+``not_reviewed``/``missing_evidence`` → ``<failure type=...>``
 (the system does not meet its level until a person decides), ``waived`` and
 ``not_applicable`` → ``<skipped>``. One test suite per regime and target kind.
 """
@@ -55,9 +56,12 @@ def junit_tree(report: ReportData, lang: Lang) -> ElementTree:
                 if f.status == "fail":
                     SubElement(case, "failure", message=_message(f, lang), type="fail")
                     counts["failures"] += 1
-                elif f.status == "manual":
+                elif f.status in ("not_reviewed", "missing_evidence"):
                     SubElement(
-                        case, "failure", message=t("report.junit.manual", lang), type="manual"
+                        case,
+                        "failure",
+                        message=t(f"report.junit.{f.status}", lang),
+                        type=f.status,
                     )
                     counts["failures"] += 1
                 elif f.status == "error":

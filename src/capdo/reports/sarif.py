@@ -1,6 +1,7 @@
 """SARIF 2.1.0 for code-scanning dashboards: one result per requirement × target not met.
 
-``fail`` → level ``error``, ``error`` → ``warning``, ``manual`` → ``note``; waived results
+``fail`` → level ``error``, ``error`` → ``warning``,
+``missing_evidence``/``not_reviewed`` → ``note``; waived results
 are listed with an external suppression naming the waiver. Targets are logical locations
 (hosts and systems have no source file).
 """
@@ -17,7 +18,12 @@ from capdo.reports.text import detail_text, value_text
 from capdo.safeio.write import atomic_open
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-LEVEL = {"fail": "error", "error": "warning", "manual": "note"}
+LEVEL = {
+    "fail": "error",
+    "error": "warning",
+    "missing_evidence": "note",
+    "not_reviewed": "note",
+}
 
 
 def _message(f: Finding, lang: Lang) -> str:

@@ -8,14 +8,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from html import escape
 
+from capdo.compliance.results import FAILING, STATUS_PRECEDENCE
 from capdo.reports.data import RunSummary
 
-STATUS_ORDER = ("fail", "error", "manual", "waived", "pass", "not_applicable")
+STATUS_ORDER = STATUS_PRECEDENCE
 COLOURS = {
     "pass": "#2e7d32",
     "fail": "#c62828",
     "error": "#ef6c00",
-    "manual": "#6a1b9a",
+    "missing_evidence": "#6a1b9a",
+    "not_reviewed": "#8d6e63",
     "waived": "#1565c0",
     "not_applicable": "#9e9e9e",
 }
@@ -76,7 +78,7 @@ def trend_chart(
     inner_h = height - pad_t - pad_b
     n = max(len(runs), 1)
     step = inner_w / n
-    failing = [sum(r.counts.get(s, 0) for s in ("fail", "error", "manual")) for r in runs]
+    failing = [sum(r.counts.get(s, 0) for s in FAILING) for r in runs]
     top = max([*failing, 1])
     out = [
         f'<svg class="trend" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from capdo.compliance.evaluate import Finding
+from capdo.compliance.results import STATUS_PRECEDENCE
 from capdo.i18n import Lang, t
 from capdo.reports.data import FAILING, RegimeReport, ReportData
 from capdo.reports.hints import remediation
@@ -17,7 +18,7 @@ from capdo.reports.text import clean, detail_text, status_label, value_text
 from capdo.reports.xlsx_writer import Value, XlsxWriter
 from capdo.safeio.write import atomic_open
 
-STATUS_ORDER = ("fail", "error", "manual", "waived", "pass", "not_applicable")
+STATUS_ORDER = STATUS_PRECEDENCE
 
 
 def _finding_row(g: RegimeReport, f: Finding, lang: Lang) -> tuple[Value, ...]:

@@ -41,6 +41,9 @@ class RuleMapping(BaseModel):
 
     requirements: Annotated[tuple[RequirementId, ...], Field(min_length=1)]
     note: Annotated[str, Field(min_length=1)]
+    limit: str | None = None
+    """A known content limit: why this rule cannot measure the level (its results stay
+    informational, with this reason, and never corroborate or conflict)."""
 
 
 class MappingFile(BaseModel):
@@ -80,6 +83,7 @@ class Informational:
     severity: str
     result: str
     mapped: bool
+    limit: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -89,6 +93,7 @@ class Informational:
             "severity": self.severity,
             "result": self.result,
             "mapped": self.mapped,
+            "limit": self.limit,
         }
 
 
@@ -130,7 +135,7 @@ def map_results(
             continue
         entry = mapping.rules.get(rule.rule_id)
         status = STATUS_OF.get(rule.result)
-        if entry is None or status is None:
+        if entry is None or status is None or entry.limit is not None:
             info.append(
                 Informational(
                     ctx.target,
@@ -139,6 +144,7 @@ def map_results(
                     rule.severity,
                     rule.result,
                     entry is not None,
+                    entry.limit if entry is not None else None,
                 )
             )
             continue

@@ -8,6 +8,7 @@ leaves it alone). ``levels`` entries override one level at a time.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -30,6 +31,21 @@ class Summary(BaseModel):
     min_score: float = Field(default=80.0, ge=0, le=100)
 
 
+class ValueFromParameter(BaseModel):
+    """An SSG XCCDF value set from one of the host's capdo_params (times ``scale``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    parameter: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    scale: Annotated[float, Field(gt=0)] = 1
+
+    def value(self, params: Mapping[str, object]) -> str | None:
+        raw = params.get(self.parameter)
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
+            return None
+        return str(int(raw * self.scale)) if float(raw * self.scale).is_integer() else None
+
+
 class ScapSettings(BaseModel):
     """Profile per level, filesystem walkers to skip, and the summary requirement."""
 
@@ -38,6 +54,14 @@ class ScapSettings(BaseModel):
     levels: dict[Level, Annotated[str, Field(min_length=1)]]
     filesystem_walkers: tuple[str, ...] = ()
     summary: Summary = Summary()
+    values: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], ValueFromParameter] = Field(
+        default_factory=dict
+    )
+
+    def xccdf_values(self, params: Mapping[str, object]) -> dict[str, str]:
+        """SSG value id → value for the host's parameters (values the host lacks are left out)."""
+        found = {name: spec.value(params) for name, spec in self.values.items()}
+        return {name: value for name, value in found.items() if value is not None}
 
     def profile_for(self, level: int) -> str:
         try:

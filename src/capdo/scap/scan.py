@@ -9,7 +9,7 @@ review. A server that cannot be scanned gets an ``error`` record and the run goe
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -129,7 +129,10 @@ class Scanner:
         out_dir: Path,
         run_id: str,
         options: ScanOptions,
+        params: Callable[[int], Mapping[str, object]] | None = None,
     ) -> None:
+        self.params = params
+        """The host parameters (capdo_params) at a level, for the tailoring's XCCDF values."""
         self.estate = estate
         self.estate_dir = estate_dir
         self.index = index
@@ -190,8 +193,17 @@ class Scanner:
         self._check_profile(datastream, outcome.profile)
         skip = () if self.options.include_walkers else self.settings.filesystem_walkers
         stem = self.out_dir / target.name
+        values = (
+            self.settings.xccdf_values(self.params(outcome.level))
+            if self.params is not None and outcome.level is not None
+            else {}
+        )
         tailoring = write_tailoring(
-            stem.with_suffix(".tailoring.xml"), outcome.profile, skip, datastream=datastream.name
+            stem.with_suffix(".tailoring.xml"),
+            outcome.profile,
+            skip,
+            datastream=datastream.name,
+            values=values,
         )
         arf = stem.with_suffix(".arf.xml")
         args = runner.eval_args(tailored_profile_id(outcome.profile), arf, datastream, tailoring)

@@ -1,17 +1,19 @@
-"""A generated XCCDF 1.2 tailoring file: the level's profile minus the skipped rules."""
+"""A generated XCCDF 1.2 tailoring file: the level's profile minus the skipped rules, with SSG's
+XCCDF values set from the host's capdo_params (the level's thresholds, not ANSSI's)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 from capdo.safeio.write import write_atomic
 from capdo.scap.arf import RULE_PREFIX
 from capdo.scap.profiles import profile_idref
 
 TAILORED_SUFFIX = "_capdo"
+VALUE_PREFIX = "xccdf_org.ssgproject.content_value_"
 
 
 def tailored_profile_id(profile: str) -> str:
@@ -19,15 +21,26 @@ def tailored_profile_id(profile: str) -> str:
 
 
 def tailoring_xml(
-    profile: str, skip_rules: Iterable[str], *, datastream: str, now: datetime | None = None
+    profile: str,
+    skip_rules: Iterable[str],
+    *,
+    datastream: str,
+    now: datetime | None = None,
+    values: Mapping[str, str] | None = None,
 ) -> str:
     """The tailoring document; ``datastream`` is recorded as the benchmark href."""
     now = now or datetime.now(UTC)
     base = profile_idref(profile)
-    selects = "\n".join(
+    lines = [
         f'    <xccdf:select idref={quoteattr(RULE_PREFIX + rule)} selected="false"/>'
         for rule in sorted(set(skip_rules))
+    ]
+    lines.extend(
+        f"    <xccdf:set-value idref={quoteattr(VALUE_PREFIX + name)}>{escape(value)}"
+        "</xccdf:set-value>"
+        for name, value in sorted((values or {}).items())
     )
+    selects = "\n".join(lines)
     stamp = now.strftime("%Y-%m-%dT%H:%M:%S")
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <xccdf:Tailoring xmlns:xccdf="http://checklists.nist.gov/xccdf/1.2" id="xccdf_capdo_tailoring_{
@@ -46,7 +59,12 @@ def tailoring_xml(
 
 
 def write_tailoring(
-    path: Path, profile: str, skip_rules: Iterable[str], *, datastream: str
+    path: Path,
+    profile: str,
+    skip_rules: Iterable[str],
+    *,
+    datastream: str,
+    values: Mapping[str, str] | None = None,
 ) -> Path:
-    write_atomic(path, tailoring_xml(profile, skip_rules, datastream=datastream))
+    write_atomic(path, tailoring_xml(profile, skip_rules, datastream=datastream, values=values))
     return path

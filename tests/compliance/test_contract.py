@@ -1,0 +1,50 @@
+"""The check contract: require, param without a code default, requirement marks, one Evidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from capdo.checks import api, contract
+from capdo.compliance import results
+from capdo.estate_checks import registry as estate_registry
+
+
+def test_require_returns_evidence_or_fails_with_it() -> None:
+    found = contract.require(True, expected={"max": 5}, actual=3)
+    assert found == results.Evidence(expected={"max": 5}, actual=3)
+    with pytest.raises(contract.CheckFailed) as failed:
+        contract.require(0, expected=">= 14", actual={8}, detail="pwquality minlen")
+    assert failed.value.evidence.actual == "{8}"  # a set is not JSON: kept as its text
+    assert failed.value.evidence.detail == "pwquality minlen"
+    assert isinstance(failed.value, AssertionError)  # a finding (fail), not an error
+
+
+def test_param_has_no_code_default() -> None:
+    assert contract.param({"lockout_attempts": 5}, "lockout_attempts") == 5
+    with pytest.raises(contract.ParameterMissing) as missing:
+        contract.param({"lockout_attempts": None}, "lockout_attempts")
+    assert missing.value.name == "lockout_attempts"
+    with pytest.raises(contract.ParameterMissing):
+        contract.param({}, "idle_timeout_minutes")
+
+
+def test_requirement_marks_pytest_and_plain_checks() -> None:
+    @contract.requirement("SRV.08", "SRV.04")
+    def check_tmout() -> None: ...
+
+    assert contract.requirements_of(check_tmout) == ("SRV.08", "SRV.04")
+    marks = [m for m in getattr(check_tmout, "pytestmark", []) if m.name == "requirement"]
+    assert marks[0].args == ("SRV.08", "SRV.04")
+    with pytest.raises(ValueError, match="at least one"):
+        contract.requirement()
+
+
+def test_one_evidence_type_and_one_failure_class() -> None:
+    assert contract.Evidence is results.Evidence
+    assert contract.ResultRecord is results.ResultRecord
+    assert api.CheckFailed is contract.CheckFailed
+    for module in estate_registry.MODULES:
+        __import__(f"capdo.estate_checks.{module}")
+    for ids, check in estate_registry.REGISTRY.values():
+        assert contract.requirements_of(check) == ids
+        assert isinstance(check, contract.Checker)
