@@ -71,6 +71,16 @@ class Registry(_Frozen):
             return "corroborate"
         return None
 
+    def reason(self, requirement_id: str) -> str | None:
+        """Why the requirement's checkers have their roles (``scap_reason`` for a scap
+        corroboration that gives none of its own)."""
+        entry = self.requirements.get(requirement_id)
+        if entry is None:
+            return None
+        if entry.reason is None and "scap" in entry.kinds("corroborate"):
+            return self.scap_reason
+        return entry.reason
+
     def decided_by_evidence(self, requirement_id: str) -> bool:
         entry = self.requirements.get(requirement_id)
         return entry is not None and EVIDENCE in entry.kinds("decide")
