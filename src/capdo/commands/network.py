@@ -28,6 +28,7 @@ from capdo.network.audit import (
     read_backup_dir,
     run_audit,
 )
+from capdo.network.configtext import ConfigReadError
 from capdo.network.estate import NetworkEstate, load_network_estate
 from capdo.network.platforms import NetworkError
 from capdo.network.remediate import EstateSummary, remediation
@@ -166,17 +167,31 @@ def _diff_outcomes(
     if from_backup is None:
         outcomes.update(runner.run_jobs(estate, jobs, runner.diff_work, workers))
         return outcomes
-    texts = read_backup_dir(from_backup)
+    texts, unreadable = read_backup_dir(from_backup)
 
     for name, job in jobs.items():
+        if name in unreadable:
+            key, detail = unreadable[name]
+            outcomes[name] = runner.Outcome(name, "error", error=key, detail=detail)
+            continue
         if name not in texts:
             outcomes[name] = runner.Outcome(
                 name, "error", error="network.error.no-backup", detail=name
             )
             continue
-        rem = remediation(job.info, texts[name], job.intended or "")
+        try:
+            rem = remediation(job.info, texts[name], job.intended or "")
+        except ConfigReadError as exc:
+            outcomes[name] = runner.Outcome(
+                name, "error", error="network.error.unreadable", detail=f"{name}.cfg:{exc}"
+            )
+            continue
+        masker = job.info.masker()
         outcomes[name] = runner.Outcome(
-            name, "in-sync" if rem.empty else "pending", rem.lines, rem.rollback
+            name,
+            "in-sync" if rem.empty else "pending",
+            tuple(masker.lines(rem.lines)),
+            tuple(masker.lines(rem.rollback)),
         )
     return outcomes
 
@@ -266,11 +281,13 @@ def audit(
                 f"capdo: {t('network.error.no-backup-dir', language, path=str(folder))}", err=True
             )
             raise typer.Exit(EXIT_ERROR)
-        texts = read_backup_dir(folder)
+        texts, unreadable = read_backup_dir(folder)
+        chosen = {d.name for d in devices}  # type: ignore[attr-defined]
+        failures.update({n: v for n, v in unreadable.items() if n in chosen})
     targets, missing = load_targets(estate, devices, texts)  # type: ignore[arg-type]
-    for name, key in missing.items():
+    for name, (key, detail) in missing.items():
         if name not in failures and key != "network.error.no-platform":
-            failures[name] = (key, name)
+            failures[name] = (key, detail)
     _code, records = run_audit(targets, find_checks_dir(estate))
     records += error_records(failures, records[0].run_id if records else "network-audit")
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -19,11 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hier_config import Platform, get_hconfig
 
 from capdo.compliance.results import Evidence, ResultRecord, Status
 from capdo.inventory.model import NetworkDevice
+from capdo.network.configtext import ConfigReadError, decode
+from capdo.network.defaults import DEFAULTS
+from capdo.network.defaults import negation as default_negation
 from capdo.network.estate import NetworkEstate
+from capdo.network.firmware import shown_version
 from capdo.network.model import device_view
 from capdo.network.platforms import PlatformInfo, platform_info
 
@@ -34,6 +37,14 @@ class CheckFailed(AssertionError):
     def __init__(self, detail: str, expected: Any = None, actual: Any = None) -> None:
         super().__init__(detail)
         self.evidence = Evidence(expected=expected, actual=actual, detail=detail)
+
+
+def after(line: str, keyword: str) -> str | None:
+    """The word after ``keyword`` in a config line (options read by keyword, not position)."""
+    words = line.split()
+    if keyword in words and words.index(keyword) + 1 < len(words):
+        return words[words.index(keyword) + 1]
+    return None
 
 
 def require(condition: object, detail: str, expected: Any = None, actual: Any = None) -> None:
@@ -52,6 +63,10 @@ class AuditTarget:
     view: dict[str, Any]
     estate: NetworkEstate
     _config: Any = field(default=None, repr=False)
+    merged: int = 0
+    """Repeated lines the device's config held, read as one."""
+    firmware: str | None = None
+    """The firmware version the config shows (None: it shows none)."""
 
     @property
     def name(self) -> str:
@@ -76,9 +91,12 @@ class AuditTarget:
     @property
     def config(self) -> Any:
         if self._config is None:
-            platform = Platform[self.info.hier_config.upper()]
-            self._config = get_hconfig(platform, self.info.clean(self.text))
+            read = self.info.read(self.text)
+            self._config = with_defaults(read.tree, self.platform)
         return self._config
+
+    def has(self, pattern: str) -> bool:
+        return bool(self.lines(pattern))
 
     def lines(self, pattern: str) -> list[str]:
         """Top-level lines matching ``pattern`` (a regex searched in each line)."""
@@ -97,27 +115,77 @@ class AuditTarget:
         return by_platform[self.platform]
 
 
+def with_defaults(tree: Any, platform: str) -> Any:
+    """The effective config: default lines the device hides read as present (see
+    :mod:`capdo.network.defaults`), unless the device shows another value or the negation."""
+    negation = default_negation(platform)
+    for item in DEFAULTS.get(platform, ()):
+        parents = (
+            [tree]
+            if item.section is None
+            else [c for c in tree.children if re.search(item.section, c.text)]
+        )
+        for parent in parents:
+            shown = [
+                c.text
+                for c in parent.children
+                if c.text.startswith(item.key) or c.text.startswith(negation + item.key)
+            ]
+            if not shown:
+                parent.add_child(item.line)
+    return tree
+
+
 def load_targets(
     estate: NetworkEstate, devices: Iterable[NetworkDevice], texts: dict[str, str]
-) -> tuple[list[AuditTarget], dict[str, str]]:
-    """Targets for devices with a config text; name → reason for the others."""
+) -> tuple[list[AuditTarget], dict[str, tuple[str, str]]]:
+    """Targets for devices with a readable config; name → (reason, detail) for the others.
+
+    Each config is read as the device prints it and its secrets are masked after parsing,
+    so that what a check quotes as evidence never carries a secret."""
     targets: list[AuditTarget] = []
-    missing: dict[str, str] = {}
+    missing: dict[str, tuple[str, str]] = {}
     for device in devices:
         info = platform_info(estate.templates_dir, device.platform)
         if info is None:
-            missing[device.name] = "network.error.no-platform"
+            missing[device.name] = ("network.error.no-platform", device.platform)
             continue
         if device.name not in texts:
-            missing[device.name] = "network.error.no-backup"
+            missing[device.name] = ("network.error.no-backup", device.name)
+            continue
+        try:
+            read = info.read(texts[device.name], info.masker())
+        except ConfigReadError as exc:
+            missing[device.name] = ("network.error.unreadable", f"{device.name}.cfg:{exc}")
             continue
         view = device_view(estate.context, device)
-        targets.append(AuditTarget(device, info, texts[device.name], view, estate))
+        target = AuditTarget(
+            device,
+            info,
+            read.text,
+            view,
+            estate,
+            merged=read.merged,
+            firmware=shown_version(device.platform, texts[device.name]),
+        )
+        targets.append(target)
     return targets, missing
 
 
-def read_backup_dir(folder: Path) -> dict[str, str]:
-    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.cfg"))}
+def read_backup_dir(folder: Path) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """Backups by device name; a file that cannot be read is a located error for its device."""
+    texts: dict[str, str] = {}
+    errors: dict[str, tuple[str, str]] = {}
+    for path in sorted(folder.glob("*.cfg")):
+        try:
+            if not path.is_file():
+                raise ConfigReadError(0, "not a regular file")
+            texts[path.stem] = decode(path.read_bytes())
+        except ConfigReadError as exc:
+            errors[path.stem] = ("network.error.unreadable", f"{path}:{exc}")
+        except OSError as exc:
+            errors[path.stem] = ("network.error.unreadable", f"{path}: {exc.strerror}")
+    return texts, errors
 
 
 class AuditPlugin:

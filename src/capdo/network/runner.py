@@ -24,6 +24,7 @@ from nornir.plugins.runners import SerialRunner, ThreadedRunner
 
 from capdo.exports.nornir import simple_inventory
 from capdo.inventory.model import NetworkDevice
+from capdo.network.configtext import ConfigReadError
 from capdo.network.estate import NetworkEstate
 from capdo.network.platforms import PlatformInfo, platform_info
 from capdo.network.remediate import Remediation, remediation
@@ -68,6 +69,8 @@ class Job:
 
 def _describe(exc: BaseException) -> tuple[str, str]:
     name = type(exc).__name__
+    if isinstance(exc, ConfigReadError):
+        return "network.error.unreadable", str(exc)
     text = str(exc).splitlines()[0] if str(exc) else name
     if "Authentication" in name:
         return "network.error.auth", text
@@ -167,7 +170,8 @@ def read_running(conn: Any, info: PlatformInfo) -> str:
 
 
 def backup_work(conn: Any, job: Job) -> Outcome:
-    text = job.info.masked(job.info.clean(read_running(conn, job.info)))
+    """The running config read as the device prints it, secrets masked after parsing."""
+    text = job.info.read(read_running(conn, job.info), job.info.masker()).text
     return Outcome(job.device.name, "read", running=text)
 
 
@@ -180,12 +184,14 @@ def diff_work(conn: Any, job: Job) -> Outcome:
 
 def _diffed(job: Job, running: str, rem: Remediation, status: str) -> Outcome:
     info = job.info
+    masker = info.masker()
+    shown = info.read(running, masker).text
     return Outcome(
         job.device.name,
         status,
-        remediation=tuple(info.masked(line) for line in rem.lines),
-        rollback=tuple(info.masked(line) for line in rem.rollback),
-        running=info.masked(info.clean(running)),
+        remediation=tuple(masker.lines(rem.lines)),
+        rollback=tuple(masker.lines(rem.rollback)),
+        running=shown,
     )
 
 
@@ -199,12 +205,24 @@ def _send(conn: Any, info: PlatformInfo, lines: tuple[str, ...]) -> None:
                 conn.send_config_set(batch, error_pattern=info.error_pattern, read_timeout=60)
                 batch = []
             conn.send_config_set(
-                line.split("\n"), error_pattern=info.error_pattern, read_timeout=60
+                typed_banner(line).split("\n"), error_pattern=info.error_pattern, read_timeout=60
             )
         else:
             batch.append(line)
     if batch:
         conn.send_config_set(batch, error_pattern=info.error_pattern, read_timeout=60)
+
+
+def typed_banner(block: str) -> str:
+    """A banner as the device displays it (``banner login ^C`` ... ``^C``) → as it must be
+    typed: the device takes the first character after the keyword as the delimiter, so a
+    literal ``^C`` would make ``^`` the delimiter and leave a ``C`` in the text. A delimiter
+    that the text does not contain is typed instead."""
+    if not block.startswith("banner ") or "^C" not in block:
+        return block
+    body = block.replace("^C", "")
+    delimiter = next((c for c in "%#~@&" if c not in body), "\x03")
+    return block.replace("^C", delimiter)
 
 
 def push_work(conn: Any, job: Job) -> Outcome:

@@ -10,6 +10,10 @@ from capdo.lab.devices.configtree import Node, apply
 from capdo.lab.devices.state import DeviceState
 
 BANNER = re.compile(r"^banner (login|motd|exec) (\S.*)$")
+RESET_INTERFACE = {
+    "cisco_ios": "default interface ",
+    "huawei_vrp": "clear configuration interface ",
+}
 ExtraOutput = Callable[[str], str | None]
 
 
@@ -165,8 +169,22 @@ class Shell:
             return self._exec(command)
         if self.state.rejects(text):
             return Reply(syntax.error)
+        reset = RESET_INTERFACE.get(self.state.spec.platform)
+        if reset is not None and indent == 0 and text.startswith(reset):
+            return self._reset_interface(text[len(reset) :].strip())
         with self.state.lock:
             self._place(text, indent)
+        return Reply()
+
+    def _reset_interface(self, name: str) -> Reply:
+        """``default interface X`` (IOS) / ``clear configuration interface X`` (VRP): the
+        port keeps existing with its factory settings."""
+        with self.state.lock:
+            node = self.state.running.find(f"interface {name}")
+            if node is None:
+                return Reply(self.state.syntax.error)
+            node.children = []
+        self.sections = []
         return Reply()
 
     def _banner_line(self, text: str) -> Reply:
@@ -184,6 +202,8 @@ class Shell:
             if self.banner_end not in text:
                 return Reply()
         lines, self.banner = self.banner, None
+        if self.banner_end != "^C":  # IOS displays any typed delimiter as ^C
+            lines = [line.replace(self.banner_end, "^C") for line in lines]
         with self.state.lock:
             apply(self.state.running, "\n".join(lines), self.state.syntax.rules)
         self.sections = []

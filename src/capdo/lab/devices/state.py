@@ -8,6 +8,25 @@ from dataclasses import dataclass, field
 
 from capdo.lab.devices.configtree import Node, parse, render
 from capdo.lab.devices.syntax import SYNTAXES, Syntax
+from capdo.network.defaults import is_default
+
+
+def hide_defaults(tree: Node, platform: str) -> Node:
+    """What the device displays: lines at their default value are not shown (as on a real
+    device: ``logging trap informational``, ``info-center enable``...)."""
+
+    def keep(node: Node, section: str | None) -> Node:
+        kids = [
+            keep(c, c.text if section is None else section)
+            for c in node.children
+            if not is_default(platform, c.text, section)
+        ]
+        return Node(node.text, kids)
+
+    return Node(
+        tree.text,
+        [keep(c, c.text) for c in tree.children if not is_default(platform, c.text, None)],
+    )
 
 
 @dataclass(frozen=True)
@@ -108,7 +127,11 @@ class DeviceState:
     def text(self, which: str = "running") -> str:
         with self.lock:
             tree = self.running if which == "running" else self.startup
-            body = render(tree, self.syntax.rules.indent, self.syntax.separator)
+            body = render(
+                hide_defaults(tree, self.spec.platform),
+                self.syntax.rules.indent,
+                self.syntax.separator,
+            )
         return self.syntax.running_text(body, self.hostname)
 
     def rejects(self, line: str) -> bool:

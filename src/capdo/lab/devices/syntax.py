@@ -97,6 +97,7 @@ IOS = Syntax(
             "access-class ",
             "ip ssh version ",
             "login block-for ",
+            "login quiet-mode access-class ",
             "logging trap ",
             "clock timezone ",
             "router-id ",
@@ -155,6 +156,7 @@ VRP = Syntax(
                 "http secure-server enable",
                 "telnet server enable",
                 "ssh server compatible-ssh1x enable",
+                "info-center enable",
                 "shutdown",
             }
         ),
