@@ -50,6 +50,13 @@ LimitOption = Annotated[
 ]
 OutDirOption = Annotated[Path | None, typer.Option("--out-dir", help="Output folder.")]
 WorkersOption = Annotated[int, typer.Option("--workers", min=1, help="Parallel devices.")]
+WaitOption = Annotated[
+    bool,
+    typer.Option("--wait", help="Wait for a device another push/backup holds (else refuse)."),
+]
+WaitSecondsOption = Annotated[
+    float, typer.Option("--wait-seconds", min=0, help="How long --wait waits per device.")
+]
 
 
 def _estate(inventory: Path | None, lang: Lang) -> NetworkEstate:
@@ -139,6 +146,8 @@ def backup(
     limit: LimitOption = None,
     out_dir: OutDirOption = None,
     workers: WorkersOption = 10,
+    wait: WaitOption = False,
+    wait_seconds: WaitSecondsOption = 600,
     output: FormatOption = OutputFormat.text,
     lang: LangOption = "vi",
 ) -> None:
@@ -146,7 +155,11 @@ def backup(
     language = parse_lang(lang)
     estate = _estate(inventory, language)
     jobs, outcomes = runner.jobs_for(estate, _select(estate, limit, language), None)  # type: ignore[arg-type]
-    outcomes.update(runner.run_jobs(estate, jobs, runner.backup_work, workers))
+    outcomes.update(
+        runner.run_jobs(
+            estate, jobs, runner.backup_work, workers, "backup", wait_seconds if wait else None
+        )
+    )
     folder = runner.write_backups(outcomes, out_dir or Path("out/network/backup"), _stamp())
     saved = sum(1 for o in outcomes.values() if o.running is not None)
     if output is OutputFormat.text:
@@ -230,21 +243,51 @@ def push(
     limit: LimitOption = None,
     commit: Annotated[bool, typer.Option("--commit", help="Apply (default: dry run).")] = False,
     workers: WorkersOption = 10,
+    wait: WaitOption = False,
+    wait_seconds: WaitSecondsOption = 600,
+    controller_address: Annotated[
+        str | None,
+        typer.Option(
+            "--controller-address",
+            help="Address the devices see capdo come from (default: the local address that "
+            "reaches each device; or $CAPDO_CONTROLLER_ADDRESS).",
+        ),
+    ] = None,
+    backup_dir: Annotated[
+        Path, typer.Option("--backup-dir", help="Where the pre-push backups are kept.")
+    ] = Path("out/network/backup"),
     output: FormatOption = OutputFormat.text,
     lang: LangOption = "vi",
 ) -> None:
-    """Đẩy cấu hình (dry run unless --commit; verify, roll back on a rejected line)."""
+    """Đẩy cấu hình (dry run unless --commit; verify, roll back on a rejected line).
+
+    Refused per device when the intended management ACL would shut out the controller's own
+    address; one push or backup at a time per device (--wait to wait for the other)."""
     language = parse_lang(lang)
     estate = _estate(inventory, language)
+    devices = _select(estate, limit, language)
+    jobs, outcomes = runner.jobs_for(estate, devices, _render_all(estate, devices))  # type: ignore[arg-type]
+    try:
+        outcomes.update(runner.refuse_lockouts(estate, jobs, controller_address))
+    except ValueError as exc:  # not an IPv4 address
+        typer.echo(f"capdo: --controller-address: {exc}", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
     if not commit:
-        outcomes = _diff_outcomes(estate, limit, workers, None, language)
+        outcomes.update(runner.run_jobs(estate, jobs, runner.diff_work, workers))
         if output is OutputFormat.text:
             typer.echo(t("network.push.dry-run", language))
         _finish(outcomes, output, language)
         return
-    devices = _select(estate, limit, language)
-    jobs, outcomes = runner.jobs_for(estate, devices, _render_all(estate, devices))  # type: ignore[arg-type]
-    outcomes.update(runner.run_jobs(estate, jobs, runner.push_work, workers))
+    kept = backup_dir / "pre-push" / _stamp()
+    for job in jobs.values():
+        job.extra["backup_dir"] = kept
+    outcomes.update(
+        runner.run_jobs(
+            estate, jobs, runner.push_work, workers, "push", wait_seconds if wait else None
+        )
+    )
+    if output is OutputFormat.text and kept.is_dir():
+        typer.echo(t("network.push.kept", language, path=str(kept)))
     _finish(outcomes, output, language)
     if any(not o.ok for o in outcomes.values()):
         raise typer.Exit(EXIT_FINDINGS)

@@ -90,6 +90,9 @@ class EstateDefaults(Model):
     log_servers: tuple[str, ...] = ()
     """Names of the servers that receive the estate's central logs."""
     domain: str | None = None
+    controller_addresses: tuple[IPv4Address, ...] = ()
+    """Where the operators' controllers (the machines running capdo) connect from; a network
+    push is refused when the intended management ACL would shut one of them out."""
 
 
 class Estate(Model):
