@@ -16,6 +16,7 @@ SHARED_NAMES = frozenset(
         "administrator",
         "cisco",
         "huawei",
+        "fortinet",
         "root",
         "manager",
         "user",
@@ -33,7 +34,12 @@ SHARED_NAMES = frozenset(
 @pytest.mark.requirement("NET.13")
 def test_named_role_based_administrators(device: AuditTarget) -> None:
     bad: list[str] = []
-    if device.platform == "cisco_ios":
+    if device.platform == "fortinet":
+        admins = device.entries("system admin")
+        names = list(admins)
+        levels = {v.get("accprofile", "") for v in admins.values()}
+        central = any(v.get("remote-auth") == "enable" for v in admins.values())
+    elif device.platform == "cisco_ios":
         accounts = device.lines(r"^username ")
         names = [a.split()[1] for a in accounts]
         # "password" (type 0/7) is reversible; "secret" (type 5/8/9) is a hash

@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from capdo.network import fortios
 from capdo.network.access import permitted_sources, vty_access
 from capdo.network.audit import AuditTarget, after, require
 
@@ -19,7 +20,9 @@ from capdo.network.audit import AuditTarget, after, require
 def test_admin_login_needs_aaa(device: AuditTarget) -> None:
     bad: list[str] = []
     missing: list[str] = []
-    if device.platform == "cisco_ios":
+    if device.platform == "fortinet":
+        bad = fortios.admin_findings(device)
+    elif device.platform == "cisco_ios":
         if not device.has(r"^aaa new-model$"):
             missing.append("aaa new-model")
         if not device.has(r"^service password-encryption$"):
@@ -51,7 +54,9 @@ def test_admin_login_needs_aaa(device: AuditTarget) -> None:
 @pytest.mark.requirement("NET.10")
 def test_only_secure_management_protocols(device: AuditTarget) -> None:
     missing: list[str] = []
-    if device.platform == "cisco_ios":
+    if device.platform == "fortinet":
+        missing, bad = fortios.protocol_findings(device)
+    elif device.platform == "cisco_ios":
         # HTTPS (ip http secure-server) is a secure protocol; plain HTTP is not
         bad = device.lines(r"^ip http server$")
         vtys = device.sections(r"^line vty")
@@ -87,6 +92,15 @@ def test_only_secure_management_protocols(device: AuditTarget) -> None:
 @pytest.mark.requirement("NET.11", "ARC.02")
 def test_vty_limited_to_management_zone(device: AuditTarget) -> None:
     allowed = [ipaddress.ip_network(p["cidr"]) for p in device.view["security"]["management_acl"]]
+    if device.platform == "fortinet":
+        outside, admin = fortios.management_sources(device)
+        require(
+            admin and not outside,
+            "remote administration not limited to the management zone",
+            expected=[str(a) for a in allowed],
+            actual={"administration on": admin, "outside": outside},
+        )
+        return
     access = vty_access(device.platform, device.config)
     sources = permitted_sources(access.rules)
     outside = [str(s) for s in sources if not any(s.subnet_of(a) for a in allowed)]
@@ -105,6 +119,10 @@ def test_vty_limited_to_management_zone(device: AuditTarget) -> None:
 @pytest.mark.requirement("NET.16")
 def test_idle_sessions_close(device: AuditTarget) -> None:
     limit = int(device.params.get("idle_timeout_minutes") or 5)
+    if device.platform == "fortinet":
+        found = fortios.idle_findings(device, limit)
+        require(not found, "idle management sessions stay open", f"admintimeout <= {limit}", found)
+        return
     key, pattern = (
         device.pick(cisco_ios="exec-timeout", huawei_vrp="idle-timeout"),
         device.pick(cisco_ios=r"^line (vty|con)", huawei_vrp=r"^user-interface (vty|con)"),
@@ -130,6 +148,15 @@ def test_idle_sessions_close(device: AuditTarget) -> None:
 def test_failed_logins_blocked(device: AuditTarget) -> None:
     attempts = int(device.params.get("lockout_attempts") or 5)
     seconds = int(device.view["security"]["lockout_seconds"])
+    if device.platform == "fortinet":
+        found = fortios.lockout_findings(device, attempts, seconds)
+        require(
+            not found,
+            "failed administrator logins are not blocked",
+            expected=f"block for >= {seconds} s after <= {attempts} attempts",
+            actual=found,
+        )
+        return
     if device.platform == "cisco_ios":
         found = device.lines(r"^login block-for ")
         ok = any(

@@ -267,7 +267,9 @@ class Server(Model):
 
 
 DeviceRole = Literal["core", "distribution", "access", "firewall", "wan-router", "internet-router"]
-Platform = Literal["cisco_ios", "huawei_vrp", "cisco_nxos", "juniper_junos", "fortinet", "other"]
+Platform = Literal[
+    "cisco_ios", "huawei_vrp", "huawei_usg", "cisco_nxos", "juniper_junos", "fortinet", "other"
+]
 
 
 class NetworkDevice(Model):

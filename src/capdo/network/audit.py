@@ -39,6 +39,15 @@ class CheckFailed(AssertionError):
         self.evidence = Evidence(expected=expected, actual=actual, detail=detail)
 
 
+def _set_values(children: Iterable[Any]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for child in children:
+        words = child.text.split(maxsplit=2)
+        if len(words) == 3 and words[0] == "set":
+            values[words[1]] = words[2].replace('"', "")
+    return values
+
+
 def after(line: str, keyword: str) -> str | None:
     """The word after ``keyword`` in a config line (options read by keyword, not position)."""
     words = line.split()
@@ -111,8 +120,25 @@ class AuditTarget:
         }
 
     def pick(self, **by_platform: str) -> str:
-        """The pattern for this platform: ``pick(cisco_ios=..., huawei_vrp=...)``."""
+        """The pattern for this platform: ``pick(cisco_ios=..., huawei_vrp=...)`` (a USG
+        firewall speaks VRP)."""
+        if self.platform not in by_platform and self.platform == "huawei_usg":
+            return by_platform["huawei_vrp"]
         return by_platform[self.platform]
+
+    def settings(self, section: str) -> dict[str, str]:
+        """FortiOS ``config <section>`` → ``{key: value}`` of its ``set`` lines."""
+        node = next((c for c in self.config.children if c.text == f"config {section}"), None)
+        return _set_values(node.children if node is not None else ())
+
+    def entries(self, section: str) -> dict[str, dict[str, str]]:
+        """FortiOS ``config <section>`` → ``{edit name: {key: value}}``."""
+        node = next((c for c in self.config.children if c.text == f"config {section}"), None)
+        return {
+            e.text.split(maxsplit=1)[1].strip('"'): _set_values(e.children)
+            for e in (node.children if node is not None else ())
+            if e.text.startswith("edit ")
+        }
 
 
 def with_defaults(tree: Any, platform: str) -> Any:

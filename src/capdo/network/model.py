@@ -19,6 +19,7 @@ from typing import Any
 from capdo.exports.baseline import Baseline, baseline
 from capdo.inventory.index import EstateIndex
 from capdo.inventory.model import Inventory, Link, LinkEnd, NetworkDevice, Vlan
+from capdo.network.firewall import firewall_view
 
 GATEWAY_ROLES = ("core", "distribution", "wan-router")
 ROUTED_ROLES = frozenset({"core", "distribution", "wan-router", "internet-router", "firewall"})
@@ -224,6 +225,7 @@ def device_view(ctx: NetworkContext, device: NetworkDevice) -> dict[str, Any]:
         "static_routes": statics,
         "default_gateway": default_gateway,
         "management": management,
+        "firewall": firewall_view(ctx, device),
         "security": {
             "management_acl": [_net(p) for p in _mgmt_prefixes(ctx, device)],
             "idle_timeout_minutes": int(params.get("idle_timeout_minutes") or 5),  # type: ignore[arg-type]
