@@ -133,6 +133,7 @@ class Province:
                 }
             )
         self.internet()
+        self.datacentre_links()
         self.endpoints(communes)
         return self.kinds
 
@@ -424,6 +425,48 @@ class Province:
                 "role": role,
             }
         )
+
+    def datacentre_links(self) -> None:
+        """Links inside each data centre (10.(6p+4).255.0/24): core–WAN router (OSPF, so that
+        the sites learn the data-centre zones), core–firewall and firewall–WAN router."""
+        pairs = [
+            ("pdc", "core-01", "wan-01", "fw-01"),
+            ("pdc", "core-02", "wan-02", "fw-02"),
+            ("drc", "core-01", "wan-01", "fw-01"),
+        ]
+        n = 0
+        for site, core, wan, fw in pairs:
+            ends = [
+                ("core-wan", core, "TenGigabitEthernet1/1/1", wan, "GigabitEthernet0/0/5", "ospf"),
+                ("core-firewall", core, "TenGigabitEthernet1/1/2", fw, "port4", "static"),
+                ("firewall-wan", fw, "port5", wan, "GigabitEthernet0/0/6", "static"),
+            ]
+            for kind, a, a_if, z, z_if, protocol in ends:
+                base = 4 * n
+                n += 1
+                routing: dict[str, str] = {"protocol": protocol}
+                if protocol == "ospf":
+                    routing["area"] = "0.0.0.0"
+                self.kinds["links"].append(
+                    {
+                        "id": self.id(f"{site}-{a.split('-')[0]}{a[-1]}-{z.split('-')[0]}{z[-1]}"),
+                        "kind": kind,
+                        "network": "private",
+                        "provider": "internal",
+                        "a": {
+                            "device": self.id(f"{site}-{a}"),
+                            "interface": a_if,
+                            "address": f"10.{self.o + 4}.255.{base + 1}/30",
+                        },
+                        "z": {
+                            "device": self.id(f"{site}-{z}"),
+                            "interface": z_if,
+                            "address": f"10.{self.o + 4}.255.{base + 2}/30",
+                        },
+                        "bandwidth_mbps": 10000,
+                        "routing": routing,
+                    }
+                )
 
     def internet(self) -> None:
         for n, provider in enumerate(("VNPT", "Viettel")):

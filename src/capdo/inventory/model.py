@@ -309,7 +309,8 @@ class Routing(Model):
 
 class Link(Model):
     id: Slug
-    kind: Literal["wan", "internet"]
+    kind: Literal["wan", "internet", "core-firewall", "firewall-wan", "core-wan"]
+    """``wan``/``internet`` leave the site; the others join devices inside a data centre."""
     network: Literal["tslcd", "internet", "private"] = "tslcd"
     """tslcd: the dedicated government data network (mạng truyền số liệu chuyên dùng)."""
     provider: str
