@@ -184,3 +184,29 @@ def test_firewall_view_only_for_firewalls(phutho: NetworkEstate) -> None:
     assert internet
     assert all(f["destination"] == "pdc-dmz" and f["addresses"] for f in internet)
     assert all(f["inspect"] for f in internet)
+
+
+def test_emulated_usg_takes_the_policy(with_usg: NetworkEstate, fast_huawei: None) -> None:
+    """An emulated USG (the lab's VRP emulation with zones and a security policy) receives the
+    rendered policy over SSH and then shows it: the remediation comes back empty."""
+    from netmiko import ConnectHandler
+
+    from capdo.lab.devices import DeviceLab, DeviceSpec
+    from capdo.network import runner
+    from capdo.network.remediate import remediation
+
+    name = "pdc-fw-01"
+    intended = _render(with_usg, [name])[name]
+    info = platform_info(with_usg.templates_dir, "huawei_usg")
+    assert info is not None
+    with DeviceLab([DeviceSpec(name, "huawei_usg")], username="capdo", password="usg-pw") as lab:
+        with ConnectHandler(**lab.netmiko_params(name)) as conn:  # type: ignore[arg-type]
+            before = runner.read_running(conn, info)
+            todo = remediation(info, before, intended)
+            assert "security-policy" in todo.lines
+            runner._send(conn, info, todo.lines)
+            after = runner.read_running(conn, info)
+        left = remediation(info, after, intended)
+    assert left.empty, left.lines[:10]
+    statuses = _audit(with_usg, {name: "!Software Version V600R007C20SPC600\n" + after})
+    assert {statuses[(r, name)] for r in POLICY} == {"pass"}

@@ -13,6 +13,7 @@ BANNER = re.compile(r"^banner (login|motd|exec) (\S.*)$")
 RESET_INTERFACE = {
     "cisco_ios": "default interface ",
     "huawei_vrp": "clear configuration interface ",
+    "huawei_usg": "clear configuration interface ",
 }
 ExtraOutput = Callable[[str], str | None]
 
@@ -48,7 +49,7 @@ class Shell:
     banner_end: str = "^C"
 
     def __post_init__(self) -> None:
-        if self.state.spec.platform == "huawei_vrp":
+        if self.state.spec.platform.startswith("huawei"):
             self.privileged = True
 
     @property
@@ -99,7 +100,7 @@ class Shell:
 
     def _exec(self, command: str) -> Reply:
         syntax = self.state.syntax
-        vrp = self.state.spec.platform == "huawei_vrp"
+        vrp = self.state.spec.platform.startswith("huawei")
         if command in syntax.paging:
             if vrp:
                 return Reply(
@@ -159,7 +160,7 @@ class Shell:
         if text == syntax.leave_section:
             if self.sections:
                 self.sections.pop()
-            elif self.state.spec.platform == "huawei_vrp":
+            elif self.state.spec.platform.startswith("huawei"):
                 self.config = False
             else:
                 self.config = False

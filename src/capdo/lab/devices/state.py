@@ -49,7 +49,7 @@ def factory_config(spec: DeviceSpec, username: str) -> str:
 
     Settings the device shows in both states (``ip http server`` / ``no ip http server``)
     are listed in their default state, as a real device shows them."""
-    if spec.platform == "huawei_vrp":
+    if spec.platform.startswith("huawei"):
         return "\n".join(
             [
                 f"sysname {spec.name}",
@@ -106,7 +106,7 @@ class DeviceState:
 
     @property
     def hostname(self) -> str:
-        key = "sysname " if self.spec.platform == "huawei_vrp" else "hostname "
+        key = "sysname " if self.spec.platform.startswith("huawei") else "hostname "
         for child in self.running.children:
             if child.text.startswith(key):
                 return child.text[len(key) :].strip() or self.spec.name

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from capdo.lab.devices.configtree import TreeRules
 
@@ -42,13 +42,13 @@ class Syntax:
         return None
 
     def exec_prompt(self, name: str, privileged: bool) -> str:
-        if self.platform == "huawei_vrp":
+        if self.platform.startswith("huawei"):
             return f"<{name}>"
         return f"{name}{'#' if privileged else '>'}"
 
     def config_prompt(self, name: str, path: list[tuple[str, str]]) -> str:
         """``path`` holds (tag, line) of each open section, outermost first."""
-        if self.platform == "huawei_vrp":
+        if self.platform.startswith("huawei"):
             parts = [name]
             for tag, line in path:
                 if tag == "interface":
@@ -61,7 +61,7 @@ class Syntax:
         return f"{name}(config{'-' + mode if mode else ''})#"
 
     def running_text(self, body: str, name: str) -> str:
-        if self.platform == "huawei_vrp":
+        if self.platform.startswith("huawei"):
             return f"!Software Version V300R021C10SPC100\n#\n{body}\n#\nreturn"
         head = f"Building configuration...\n\nCurrent configuration : {len(body)} bytes\n!"
         return f"{head}\n{body}\n!\nend"
@@ -211,4 +211,37 @@ VRP = Syntax(
     exec_in_config="display ",
 )
 
-SYNTAXES: dict[str, Syntax] = {"cisco_ios": IOS, "huawei_vrp": VRP}
+# Huawei USG firewalls speak VRP, with zones, object sets and a security policy on top
+USG = replace(
+    VRP,
+    platform="huawei_usg",
+    openers=(
+        *VRP.openers,
+        Opener(_re(r"^firewall zone name \S+"), "zone"),
+        Opener(_re(r"^security-policy$"), "policy-security"),
+        Opener(_re(r"^rule name \S+"), "policy-security-rule", parent="policy-security"),
+        Opener(_re(r"^ip (service|address)-set \S+"), "object"),
+        Opener(_re(r"^profile type \S+ name \S+"), "profile"),
+        Opener(_re(r"^signature-set name \S+"), "signature", parent="profile"),
+    ),
+    child_words=VRP.child_words
+    | frozenset(
+        {
+            "set",
+            "add",
+            "source-zone",
+            "destination-zone",
+            "destination-address",
+            "service",
+            "profile",
+            "policy",
+            "action",
+            "vlan-type",
+            "http-detect",
+            "smtp-detect",
+            "address",
+        }
+    ),
+)
+
+SYNTAXES: dict[str, Syntax] = {"cisco_ios": IOS, "huawei_vrp": VRP, "huawei_usg": USG}
