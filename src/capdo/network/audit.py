@@ -28,7 +28,7 @@ from capdo.network.defaults import negation as default_negation
 from capdo.network.estate import NetworkEstate
 from capdo.network.firmware import shown_version
 from capdo.network.model import device_view
-from capdo.network.platforms import PlatformInfo, platform_info
+from capdo.network.platforms import NetworkError, PlatformInfo, platform_info
 
 CHECKER = "capdo.network.audit"
 
@@ -76,6 +76,9 @@ class AuditTarget:
     """Repeated lines the device's config held, read as one."""
     firmware: str | None = None
     """The firmware version the config shows (None: it shows none)."""
+
+    def __repr__(self) -> str:  # pytest shows it in failure reports: never the whole estate
+        return f"AuditTarget({self.device.name})"
 
     @property
     def name(self) -> str:
@@ -191,6 +194,7 @@ def load_targets(
             read.text,
             view,
             estate,
+            _config=with_defaults(read.tree, device.platform),
             merged=read.merged,
             firmware=shown_version(device.platform, texts[device.name]),
         )
@@ -224,6 +228,12 @@ class AuditPlugin:
 
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line("markers", "requirement(*ids): requirement ids a check verifies")
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """A failed check's evidence is in its record: skip pytest's traceback rendering,
+        which reads and parses the check's source for every failure (seconds per estate)."""
+        for item in items:
+            item.repr_failure = _short_failure  # type: ignore[method-assign]
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         if "device" in metafunc.fixturenames:
@@ -284,6 +294,10 @@ class AuditPlugin:
             )
 
 
+def _short_failure(excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+    return f"{type(excinfo.value).__name__}: {excinfo.value}"
+
+
 def _target_of(item: pytest.Item) -> AuditTarget | None:
     callspec = getattr(item, "callspec", None)
     value = callspec.params.get("device") if callspec is not None else None
@@ -323,8 +337,10 @@ def run_audit(
         str(checks_dir),
     ]
     if quiet:
-        args += ["-p", "no:terminal"]
+        args += ["-p", "no:terminal", "-p", "no:logging"]
     code = pytest.main(args, plugins=[plugin])
+    if int(code) in (2, 3, 4):  # interrupted, internal or usage error: no verdicts at all
+        raise NetworkError("network.error.audit-failed", detail=f"pytest exit code {int(code)}")
     return int(code), plugin.records
 
 

@@ -10,6 +10,7 @@ version it runs: IOS ``version 17.9`` (the release train), VRP ``!Software Versi
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -36,10 +37,17 @@ def shown_version(platform: str, raw: str) -> str | None:
 
 
 def load_network_firmware(estate_root: Path) -> FirmwarePolicy:
-    """``{platform: {model: minimum}}``; an empty policy when the file is absent."""
+    """``{platform: {model: minimum}}``; an empty policy when the file is absent (read once
+    per file version: every device of an audit asks)."""
     path = estate_root / NETWORK_FIRMWARE
     if not path.is_file():
         return FirmwarePolicy()
+    stat = path.stat()
+    return _load(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, _mtime: int, _size: int) -> FirmwarePolicy:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
