@@ -60,6 +60,8 @@ def _audit(estate: NetworkEstate, device: str, text: str) -> dict[str, str]:
     targets, missing = load_targets(estate, devices, {device: text})
     assert not missing, missing
     _code, records = run_audit(targets, find_checks_dir(estate))
+    evidence = " ".join(r.evidence.model_dump_json() for r in records)
+    assert MARKER not in evidence  # fail records never quote a secret
     return _by_requirement(records)
 
 
