@@ -210,3 +210,21 @@ def test_emulated_usg_takes_the_policy(with_usg: NetworkEstate, fast_huawei: Non
     assert left.empty, left.lines[:10]
     statuses = _audit(with_usg, {name: "!Software Version V600R007C20SPC600\n" + after})
     assert {statuses[(r, name)] for r in POLICY} == {"pass"}
+
+
+def test_fortios_remediation_closes_its_sections(phutho: NetworkEstate) -> None:
+    """A push to a FortiGate types ``next``/``end`` where each entry and section closes: the
+    remediation from an empty device, read back as a config, is the intended config."""
+    from capdo.network.remediate import remediation
+
+    name = "pdc-fw-01"
+    intended = _render(phutho, [name])[name]
+    info = platform_info(phutho.templates_dir, "fortinet")
+    assert info is not None
+    lines = remediation(info, "", intended).lines
+    assert lines[0] == "config system global"
+    assert "end" in lines
+    assert "    next" in lines
+    typed = "\n".join(lines) + "\n"
+    assert info.read(typed).text == info.read(intended).text
+    assert remediation(info, typed, intended).empty

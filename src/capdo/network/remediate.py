@@ -38,10 +38,33 @@ def remediation(info: PlatformInfo, running: str, intended: str) -> Remediation:
     wanted = get_hconfig(platform, info.managed(intended))
     _forget_defaulted_ports(info, current, wanted)
     flow = WorkflowRemediation(current, wanted)
-    return Remediation(
-        lines=_default_ports(info, flow.remediation_config.dump_simple()),
-        rollback=_default_ports(info, flow.rollback_config.dump_simple()),
-    )
+    lines = _default_ports(info, flow.remediation_config.dump_simple())
+    rollback = _default_ports(info, flow.rollback_config.dump_simple())
+    if info.name == "fortinet":
+        lines, rollback = fortios_exits(lines), fortios_exits(rollback)
+    return Remediation(lines=lines, rollback=rollback)
+
+
+def fortios_exits(lines: Iterable[str]) -> tuple[str, ...]:
+    """FortiOS closes every ``config`` section with ``end`` and every ``edit`` entry with
+    ``next`` (the reader drops them; a push must type them, at the section's indentation)."""
+    out: list[str] = []
+    open_sections: list[tuple[int, str]] = []
+
+    def close(depth: int) -> None:
+        while open_sections and open_sections[-1][0] >= depth:
+            indent, head = open_sections.pop()
+            out.append(" " * indent + ("next" if head.startswith("edit ") else "end"))
+
+    for line in lines:
+        depth = len(line) - len(line.lstrip(" "))
+        close(depth)
+        out.append(line)
+        head = line.strip()
+        if head.startswith(("config ", "edit ")):
+            open_sections.append((depth, head))
+    close(0)
+    return tuple(out)
 
 
 def _forget_defaulted_ports(info: PlatformInfo, current: Any, wanted: Any) -> None:
