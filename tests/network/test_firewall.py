@@ -228,3 +228,35 @@ def test_fortios_remediation_closes_its_sections(phutho: NetworkEstate) -> None:
     typed = "\n".join(lines) + "\n"
     assert info.read(typed).text == info.read(intended).text
     assert remediation(info, typed, intended).empty
+
+
+def test_emulated_fortigate_takes_the_policy(phutho: NetworkEstate) -> None:
+    """An emulated FortiGate (capdo.lab.devices.fortios) reached with netmiko's ``fortinet``
+    driver: the remediation is typed with its next/end, and the device then shows the
+    intended config (the remediation comes back empty) and passes the policy audit."""
+    from netmiko import ConnectHandler
+
+    from capdo.lab.devices import DeviceLab, DeviceSpec
+    from capdo.network import runner
+    from capdo.network.remediate import remediation
+
+    name = "pdc-fw-01"
+    intended = _render(phutho, [name])[name]
+    info = platform_info(phutho.templates_dir, "fortinet")
+    assert info is not None
+    # netmiko's fortinet driver offers only FortiOS's key exchanges (SHA-1 groups and group
+    # exchange); the emulation's paramiko server has neither without a moduli file, so this
+    # test lets netmiko offer its full list (a real FortiGate needs no such option)
+    kex = {"kex": ["diffie-hellman-group1-sha1"]}
+    with DeviceLab([DeviceSpec(name, "fortinet")], username="capdo", password="fgt-pw") as lab:
+        params = {**lab.netmiko_params(name), "disabled_algorithms": kex}
+        with ConnectHandler(**params) as conn:  # type: ignore[arg-type]
+            before = runner.read_running(conn, info)
+            assert "set admin-telnet enable" in before
+            todo = remediation(info, before, intended)
+            runner._send(conn, info, todo.lines)
+            after = runner.read_running(conn, info)
+        left = remediation(info, after, intended)
+    assert left.empty, left.lines[:10]
+    statuses = _audit(phutho, {name: after + FORTIOS_ADMINS})
+    assert {statuses[(r, name)] for r in POLICY} == {"pass"}

@@ -40,6 +40,8 @@ class PlatformInfo:
     """The first line of the config proper (a collector's header above it is dropped)."""
     sections: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = ()
     """(section opener, lines it takes): used to restore lost indentation."""
+    save: bool = True
+    """Whether a push must save (FortiOS saves on every ``end``; netmiko has no save for it)."""
     block_separator: str | None = None
     """A line that closes a top-level block (VRP ``#``): lines after it restart at the top."""
     physical: re.Pattern[str] | None = None
@@ -129,6 +131,7 @@ def platform_info(templates_dir: Path, platform: str) -> PlatformInfo | None:
                 (re.compile(s["opener"]), re.compile(s["children"]))
                 for s in data.get("sections", ())
             ),
+            save=bool(data.get("save", True)),
             block_separator=data.get("block_separator"),
             physical=re.compile(data["physical"]) if data.get("physical") else None,
         )

@@ -312,7 +312,8 @@ def push_work(conn: Any, job: Job) -> Outcome:
         outcome.failed_line = info.masked(failed_line) if failed_line else None
         outcome.detail = info.masked(str(exc).splitlines()[0]) if str(exc) else type(exc).__name__
         return outcome
-    conn.save_config()
+    if info.save:
+        conn.save_config()
     left = remediation(info, read_running(conn, info), job.intended)
     outcome = _diffed(job, before, rem, "applied" if left.empty else "not-converged")
     if account:

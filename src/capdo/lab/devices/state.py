@@ -49,6 +49,19 @@ def factory_config(spec: DeviceSpec, username: str) -> str:
 
     Settings the device shows in both states (``ip http server`` / ``no ip http server``)
     are listed in their default state, as a real device shows them."""
+    if spec.platform == "fortinet":
+        return "\n".join(
+            [
+                "config system global",
+                f'    set hostname "{spec.name}"',
+                "    set admin-telnet enable",
+                "    set admintimeout 480",
+                "config system interface",
+                '    edit "mgmt"',
+                "        set ip 192.168.1.99 255.255.255.0",
+                "        set allowaccess ping https ssh http telnet",
+            ]
+        )
     if spec.platform.startswith("huawei"):
         return "\n".join(
             [

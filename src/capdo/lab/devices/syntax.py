@@ -42,6 +42,8 @@ class Syntax:
         return None
 
     def exec_prompt(self, name: str, privileged: bool) -> str:
+        if self.platform == "fortinet":
+            return f"{name} # "
         if self.platform.startswith("huawei"):
             return f"<{name}>"
         return f"{name}{'#' if privileged else '>'}"
@@ -61,6 +63,12 @@ class Syntax:
         return f"{name}(config{'-' + mode if mode else ''})#"
 
     def running_text(self, body: str, name: str) -> str:
+        if self.platform == "fortinet":  # sections closed by next/end, as FortiOS shows them
+            from capdo.network.remediate import fortios_exits  # noqa: PLC0415 (import cycle)
+
+            lines = fortios_exits([line for line in body.splitlines() if line.strip()])
+            head = "#config-version=FGT6HF-7.2.8-FW-build1639-240313:opmode=0:vdom=0:user=capdo"
+            return head + "\n" + "\n".join(lines)
         if self.platform.startswith("huawei"):
             return f"!Software Version V300R021C10SPC100\n#\n{body}\n#\nreturn"
         head = f"Building configuration...\n\nCurrent configuration : {len(body)} bytes\n!"
@@ -244,4 +252,28 @@ USG = replace(
     ),
 )
 
-SYNTAXES: dict[str, Syntax] = {"cisco_ios": IOS, "huawei_vrp": VRP, "huawei_usg": USG}
+# FortiOS has no configuration mode: its shell is capdo.lab.devices.fortios.FortiShell; this
+# entry gives the tree rules and how the configuration is displayed
+FORTIOS = Syntax(
+    platform="fortinet",
+    fakenos_platform="fortinet",
+    rules=TreeRules(negation="unset ", indent=4),
+    openers=(),
+    child_words=frozenset(),
+    enter_config=frozenset(),
+    leave_section="next",
+    leave_config="end",
+    error="Command fail. Return code -61",
+    paging=frozenset(),
+    show_running=frozenset({"show"}),
+    show_startup=frozenset(),
+    separator="",
+    exec_in_config="",
+)
+
+SYNTAXES: dict[str, Syntax] = {
+    "cisco_ios": IOS,
+    "huawei_vrp": VRP,
+    "huawei_usg": USG,
+    "fortinet": FORTIOS,
+}
