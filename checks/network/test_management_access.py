@@ -1,4 +1,8 @@
-"""Administration of devices: authentication, secure protocols, source limits, timeouts."""
+"""Administration of devices: authentication, secure protocols, source limits, timeouts.
+
+Options are read by their keyword (``ntp server X prefer``, ``access-class NAME in``), never by
+their position, and a setting the device hides because it is the default counts as present
+(see ``capdo.network.defaults``)."""
 
 from __future__ import annotations
 
@@ -7,111 +11,118 @@ import re
 
 import pytest
 
-from capdo.network.audit import AuditTarget, require
+from capdo.network import fortios
+from capdo.network.access import permitted_sources, vty_access
+from capdo.network.audit import AuditTarget, after, require
 
 
 @pytest.mark.requirement("NET.09")
 def test_admin_login_needs_aaa(device: AuditTarget) -> None:
-    pattern = device.pick(cisco_ios=r"^aaa new-model$", huawei_vrp=r"^aaa$")
-    require(device.lines(pattern), "AAA not enabled", expected=pattern, actual=None)
-    if device.platform == "cisco_ios":
-        require(
-            device.lines(r"^service password-encryption$"),
-            "passwords stored in clear text",
-            expected="service password-encryption",
-            actual=device.lines(r"service password-encryption"),
-        )
+    bad: list[str] = []
+    missing: list[str] = []
+    if device.platform == "fortinet":
+        bad = fortios.admin_findings(device)
+    elif device.platform == "cisco_ios":
+        if not device.has(r"^aaa new-model$"):
+            missing.append("aaa new-model")
+        if not device.has(r"^service password-encryption$"):
+            missing.append("service password-encryption")
+        # enable password (type 0/7, reversible) instead of enable secret
+        bad += device.lines(r"^enable password ")
+        for name, kids in device.sections(r"^line (con|vty|aux)").items():
+            bad += [f"{name} > {k}" for k in kids if k in ("no login", "login") or "password" in k]
     else:
-        plain = [
-            c for s in device.sections(r"^aaa$").values() for c in s if " password simple" in c
-        ]
-        require(not plain, "local users with clear-text passwords", expected=[], actual=plain)
+        aaa = device.sections(r"^aaa$")
+        kids = next(iter(aaa.values()), [])
+        if not aaa:
+            missing.append("aaa")
+        elif not any(k.startswith("authentication-scheme ") for k in kids):
+            missing.append("aaa > authentication-scheme default")
+        bad += [f"aaa > {k}" for k in kids if re.search(r" password (simple|cipher) ", k)]
+        for name, ui in device.sections(r"^user-interface (con|vty|console)").items():
+            modes = [after(k, "authentication-mode") for k in ui if k.startswith("authentication-")]
+            if modes != ["aaa"]:
+                bad.append(f"{name} > authentication-mode {' '.join(m or '' for m in modes)}")
+    require(
+        not bad and not missing,
+        "administrator login not enforced through AAA with protected passwords",
+        expected=missing,
+        actual=bad,
+    )
 
 
 @pytest.mark.requirement("NET.10")
 def test_only_secure_management_protocols(device: AuditTarget) -> None:
-    if device.platform == "cisco_ios":
-        bad = device.lines(r"^ip http (secure-)?server$")
-        bad += [
-            f"{name} > {c}"
-            for name, kids in device.sections(r"^line vty").items()
-            for c in kids
-            if c.startswith("transport input") and c != "transport input ssh"
-        ]
-        missing = [] if device.lines(r"^ip ssh version 2$") else ["ip ssh version 2"]
+    missing: list[str] = []
+    if device.platform == "fortinet":
+        missing, bad = fortios.protocol_findings(device)
+    elif device.platform == "cisco_ios":
+        # HTTPS (ip http secure-server) is a secure protocol; plain HTTP is not
+        bad = device.lines(r"^ip http server$")
         vtys = device.sections(r"^line vty")
-        missing += [
-            f"{n} > transport input ssh" for n, k in vtys.items() if "transport input ssh" not in k
-        ]
+        for name, kids in vtys.items():
+            transports = [k.split()[2:] for k in kids if k.startswith("transport input ")]
+            if not transports:
+                missing.append(f"{name} > transport input ssh")
+            elif any(set(words) - {"ssh", "none"} for words in transports):
+                bad += [f"{name} > transport input {' '.join(w)}" for w in transports]
+        if not device.has(r"^ip ssh version 2$"):
+            missing.append("ip ssh version 2")
         bad += device.lines(r"^snmp-server community ")
+        bad += [h for h in device.lines(r"^snmp-server host ") if after(h, "version") != "3"]
     else:
-        bad = device.lines(r"^(telnet server|http server|http secure-server) enable$")
+        bad = device.lines(r"^(telnet server|http server) enable$")
         bad += device.lines(r"^snmp-agent community ")
-        bad += [v for v in device.lines(r"^snmp-agent sys-info version") if v.split()[-1] != "v3"]
+        for line in device.lines(r"^snmp-agent sys-info version "):
+            if set(line.split()[3:]) - {"v3"}:
+                bad.append(line)
+        # a trap target without "v3" sends v1/v2c with a community in clear
+        bad += [t for t in device.lines(r"^snmp-agent target-host ") if "v3" not in t.split()]
         bad += [
             f"{n} > {c}"
             for n, kids in device.sections(r"^user-interface vty").items()
             for c in kids
             if c.startswith("protocol inbound") and c != "protocol inbound ssh"
         ]
-        missing = [] if device.lines(r"^stelnet server enable$") else ["stelnet server enable"]
+        if not device.has(r"^stelnet server enable$"):
+            missing.append("stelnet server enable")
     require(not bad and not missing, "insecure management protocols", expected=missing, actual=bad)
 
 
 @pytest.mark.requirement("NET.11", "ARC.02")
 def test_vty_limited_to_management_zone(device: AuditTarget) -> None:
     allowed = [ipaddress.ip_network(p["cidr"]) for p in device.view["security"]["management_acl"]]
-    if device.platform == "cisco_ios":
-        vtys = device.sections(r"^line vty")
-        guard = "access-class "
-        acls = {c.split()[1] for k in vtys.values() for c in k if c.startswith(guard)}
-        rules = [c for n in acls for c in _children(device, f"ip access-list standard {n}")]
-    else:
-        vtys = device.sections(r"^user-interface vty")
-        guard = "acl "
-        acls = {c.split()[1] for k in vtys.values() for c in k if c.startswith(guard)}
-        rules = [
-            c
-            for n in acls
-            for name in (f"acl number {n}", f"acl {n}")
-            for c in _children(device, name)
-        ]
-    unguarded = [n for n, k in vtys.items() if not any(c.startswith(guard) for c in k)]
-    sources = [src for src in (_permitted_source(r) for r in rules) if src is not None]
+    if device.platform == "fortinet":
+        outside, admin = fortios.management_sources(device)
+        require(
+            admin and not outside,
+            "remote administration not limited to the management zone",
+            expected=[str(a) for a in allowed],
+            actual={"administration on": admin, "outside": outside},
+        )
+        return
+    access = vty_access(device.platform, device.config)
+    sources = permitted_sources(access.rules)
     outside = [str(s) for s in sources if not any(s.subnet_of(a) for a in allowed)]
     require(
-        vtys and not unguarded and sources and not outside,
+        access.vtys and not access.unguarded and sources and not outside,
         "remote administration not limited to the management zone",
         expected=[str(a) for a in allowed],
-        actual={"unguarded": unguarded, "outside": outside, "sources": [str(s) for s in sources]},
+        actual={
+            "unguarded": list(access.unguarded),
+            "outside": outside,
+            "sources": [str(s) for s in sources],
+        },
     )
-
-
-def _children(device: AuditTarget, section: str) -> list[str]:
-    return device.sections("^" + re.escape(section) + "$").get(section, [])
-
-
-def _permitted_source(rule: str) -> ipaddress.IPv4Network | None:
-    """The source a permit rule lets in: ``[10] permit A W`` (IOS), ``rule 5 permit source A W``
-    (VRP), ``host A``, ``any``; None for a deny."""
-    words = rule.split()
-    if "permit" not in words:
-        return None
-    rest = words[words.index("permit") + 1 :]
-    if rest[:1] == ["source"]:
-        rest = rest[1:]
-    if not rest or rest[0] == "any":
-        return ipaddress.IPv4Network("0.0.0.0/0")
-    if rest[0] == "host" and len(rest) > 1:
-        return ipaddress.IPv4Network(f"{rest[1]}/32")
-    if len(rest) > 1 and rest[1] != "0":
-        return ipaddress.IPv4Network(f"{rest[0]}/{rest[1]}", strict=False)
-    return ipaddress.IPv4Network(f"{rest[0]}/32")
 
 
 @pytest.mark.requirement("NET.16")
 def test_idle_sessions_close(device: AuditTarget) -> None:
     limit = int(device.params.get("idle_timeout_minutes") or 5)
+    if device.platform == "fortinet":
+        found = fortios.idle_findings(device, limit)
+        require(not found, "idle management sessions stay open", f"admintimeout <= {limit}", found)
+        return
     key, pattern = (
         device.pick(cisco_ios="exec-timeout", huawei_vrp="idle-timeout"),
         device.pick(cisco_ios=r"^line (vty|con)", huawei_vrp=r"^user-interface (vty|con)"),
@@ -119,11 +130,11 @@ def test_idle_sessions_close(device: AuditTarget) -> None:
     bad = []
     for name, kids in device.sections(pattern).items():
         values = [c for c in kids if c.startswith(key + " ")]
-        minutes = [
-            int(v.split()[1]) + (1 if len(v.split()) > 2 and v.split()[2] != "0" else 0)
+        seconds = [
+            int(v.split()[1]) * 60 + (int(v.split()[2]) if len(v.split()) > 2 else 0)
             for v in values
         ]
-        if not minutes or minutes[0] == 0 or minutes[0] > limit:
+        if not seconds or seconds[0] == 0 or seconds[0] > limit * 60:
             bad.append(f"{name} > {values[0] if values else '(no ' + key + ')'}")
     require(
         device.sections(pattern) and not bad,
@@ -136,9 +147,23 @@ def test_idle_sessions_close(device: AuditTarget) -> None:
 @pytest.mark.requirement("NET.12")
 def test_failed_logins_blocked(device: AuditTarget) -> None:
     attempts = int(device.params.get("lockout_attempts") or 5)
+    seconds = int(device.view["security"]["lockout_seconds"])
+    if device.platform == "fortinet":
+        found = fortios.lockout_findings(device, attempts, seconds)
+        require(
+            not found,
+            "failed administrator logins are not blocked",
+            expected=f"block for >= {seconds} s after <= {attempts} attempts",
+            actual=found,
+        )
+        return
     if device.platform == "cisco_ios":
         found = device.lines(r"^login block-for ")
-        ok = any(int(f.split()[f.split().index("attempts") + 1]) <= attempts for f in found)
+        ok = any(
+            int(after(f, "attempts") or 999) <= attempts
+            and int(after(f, "block-for") or 0) >= seconds
+            for f in found
+        )
     else:
         found = [
             c
@@ -146,10 +171,14 @@ def test_failed_logins_blocked(device: AuditTarget) -> None:
             for c in kids
             if c.startswith("local-aaa-user wrong-password")
         ]
-        ok = any(int(f.split()[f.split().index("retry-time") + 1]) <= attempts for f in found)
+        ok = any(
+            int(after(f, "retry-time") or 999) <= attempts
+            and int(after(f, "block-time") or 0) >= int(device.view["security"]["lockout_minutes"])
+            for f in found
+        )
     require(
         ok,
         "failed administrator logins are not blocked",
-        expected=f"block after <= {attempts} attempts",
+        expected=f"block for >= {seconds} s after <= {attempts} attempts",
         actual=found,
     )

@@ -5,11 +5,16 @@ from __future__ import annotations
 import pytest
 
 from capdo.network.audit import AuditTarget, require
+from capdo.network.fortios import zone_interfaces_missing as fortios_zones_missing
 
 
 @pytest.mark.requirement("ARC.01")
 def test_vlan_plan_and_addressing_match(device: AuditTarget) -> None:
     missing: list[str] = []
+    if device.platform == "fortinet":
+        missing = fortios_zones_missing(device)
+        require(not missing, "zone interfaces differ from the inventory", missing, None)
+        return
     for vlan in device.view["vlans"]:
         if not device.lines(rf"^vlan ({vlan['id']}$|batch .*\b{vlan['id']}\b)"):
             missing.append(f"vlan {vlan['id']}")

@@ -63,6 +63,7 @@ def lab(
     overlay = device_lab.write_overlay(tmp_path / "connections.yml", merge=False)
     monkeypatch.setenv("CAPDO_CONNECTIONS", str(overlay))
     monkeypatch.setenv("CAPDO_LAB_DEVICE_PASSWORD", PASSWORD)
+    monkeypatch.setenv("CAPDO_LOCK_DIR", str(tmp_path / "locks"))  # device locks of this test
     yield device_lab
     device_lab.reset()
 

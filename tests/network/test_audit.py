@@ -25,7 +25,7 @@ BREAKS = {
     ),
     "NET.16": ("lab-xa-rtr01", " idle-timeout 5 0", " idle-timeout 30 0"),
     "NET.12": ("lab-core01", "login block-for 43200 attempts 5 within 120", None),
-    "NET.03": ("lab-wan01", "info-center enable", None),
+    "NET.03": ("lab-wan01", "info-center timestamp log date", "undo info-center enable"),
     "NET.05": ("lab-core01", "logging host 198.18.0.33", None),
     "NET.04": ("lab-xa-rtr01", "ntp-service unicast-server 198.18.0.33", None),
     "ARC.01": (

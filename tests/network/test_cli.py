@@ -82,3 +82,23 @@ def test_audit_without_backup_is_a_usage_error(tmp_path: Path) -> None:
     code, out = run("audit", "--from-backup", str(tmp_path / "none"))
     assert code == 2
     assert "not found" in out
+
+
+def test_unreadable_backup_is_located_and_the_audit_goes_on(tmp_path: Path) -> None:
+    corpus = Path(__file__).parent / "corpus"
+    folder = tmp_path / "bk"
+    folder.mkdir()
+    good = (corpus / "huawei_vrp" / "lab-wan01.compliant.cfg").read_text(encoding="utf-8")
+    (folder / "lab-wan01.cfg").write_text(good, encoding="utf-8")
+    (folder / "lab-core01.cfg").write_bytes(b"hostname lab-core01\nbanner motd \x03\nstill open\n")
+    (folder / "lab-xa-rtr01.cfg").write_bytes(b"sysname lab-xa-rtr01\n\xff oops\n")
+    out_file = tmp_path / "a.jsonl"
+    code, out = run("audit", "--from-backup", str(folder), "--out", str(out_file))
+    assert code == 1, out
+    assert "Traceback" not in out
+    records = read_results_jsonl(out_file)
+    errors = {r.target: r.evidence.detail or "" for r in records if r.status == "error"}
+    assert "lab-core01.cfg:line 2: banner is never closed" in errors["lab-core01"]
+    assert "lab-xa-rtr01.cfg:line 2: not UTF-8" in errors["lab-xa-rtr01"]
+    passed = {r.requirement_id for r in records if r.target == "lab-wan01" and r.status == "pass"}
+    assert {"NET.09", "NET.10", "NET.11"} <= passed  # the readable device was audited

@@ -86,5 +86,5 @@ def test_backup_masks_secrets(estate: NetworkEstate, lab: DeviceLab, tmp_path: P
     core = (folder / "lab-core01.cfg").read_text()
     assert "secret 9 ******" in core
     assert "fakehash" not in core
-    assert "snmp-server community ****** RO" in core
+    assert "snmp-server community ******(2) RO" in core
     assert (tmp_path / "latest" / "lab-wan01.cfg").is_file()

@@ -20,13 +20,14 @@ def test_hostile_backup_files_are_left_out_with_a_located_problem(tmp_path: Path
     (folder / "link.cfg").symlink_to(outside)
     (folder / "dir.cfg").mkdir()
     problems: list[ReadProblem] = []
-    texts = read_backup_dir(folder, problems)
+    texts, errors = read_backup_dir(folder, problems)
     assert texts == {"good": "hostname good\n"}
+    assert set(errors) == {"dir", "fifo", "latin1", "link"}
+    assert "latin1.cfg:line 2: not UTF-8" in errors["latin1"][1]
     found = {(p.file.name, p.rule, p.line, p.column) for p in problems}
     assert found == {
         ("dir.cfg", "not-regular", None, None),
         ("fifo.cfg", "not-regular", None, None),
-        ("latin1.cfg", "bad-utf8", 2, 16),
         ("link.cfg", "outside-root", None, None),
     }
-    assert "SECRET-LINE" not in repr(problems)
+    assert "SECRET-LINE" not in repr(problems) + repr(errors)

@@ -195,6 +195,8 @@ def graph(
     for link in inv.links:
         ends = [getattr(link, e) for e in ("a", "z")]
         sites = [index.devices[e.device].site if e.device else (e.external or "?") for e in ends]
+        if sites[0] == sites[1]:
+            continue  # a link inside a data centre is not part of the WAN topology
         edges.append(
             {
                 "link": link.id,

@@ -28,6 +28,7 @@ from capdo.network.audit import (
     read_backup_dir,
     run_audit,
 )
+from capdo.network.configtext import ConfigReadError
 from capdo.network.estate import NetworkEstate, load_network_estate
 from capdo.network.platforms import NetworkError
 from capdo.network.remediate import EstateSummary, remediation
@@ -50,6 +51,13 @@ LimitOption = Annotated[
 ]
 OutDirOption = Annotated[Path | None, typer.Option("--out-dir", help="Output folder.")]
 WorkersOption = Annotated[int, typer.Option("--workers", min=1, help="Parallel devices.")]
+WaitOption = Annotated[
+    bool,
+    typer.Option("--wait", help="Wait for a device another push/backup holds (else refuse)."),
+]
+WaitSecondsOption = Annotated[
+    float, typer.Option("--wait-seconds", min=0, help="How long --wait waits per device.")
+]
 
 
 def _estate(inventory: Path | None, lang: Lang) -> NetworkEstate:
@@ -139,6 +147,8 @@ def backup(
     limit: LimitOption = None,
     out_dir: OutDirOption = None,
     workers: WorkersOption = 10,
+    wait: WaitOption = False,
+    wait_seconds: WaitSecondsOption = 600,
     output: FormatOption = OutputFormat.text,
     lang: LangOption = "vi",
 ) -> None:
@@ -146,7 +156,11 @@ def backup(
     language = parse_lang(lang)
     estate = _estate(inventory, language)
     jobs, outcomes = runner.jobs_for(estate, _select(estate, limit, language), None)  # type: ignore[arg-type]
-    outcomes.update(runner.run_jobs(estate, jobs, runner.backup_work, workers))
+    outcomes.update(
+        runner.run_jobs(
+            estate, jobs, runner.backup_work, workers, "backup", wait_seconds if wait else None
+        )
+    )
     folder = runner.write_backups(outcomes, out_dir or Path("out/network/backup"), _stamp())
     saved = sum(1 for o in outcomes.values() if o.running is not None)
     if output is OutputFormat.text:
@@ -168,19 +182,33 @@ def _diff_outcomes(
         outcomes.update(runner.run_jobs(estate, jobs, runner.diff_work, workers))
         return outcomes
     problems: list[ReadProblem] = []
-    texts = read_backup_dir(from_backup, problems)
+    texts, unreadable = read_backup_dir(from_backup, problems)
     for problem in problems:
         typer.echo(f"capdo: {problem.render(lang)}", err=True)
 
     for name, job in jobs.items():
+        if name in unreadable:
+            key, detail = unreadable[name]
+            outcomes[name] = runner.Outcome(name, "error", error=key, detail=detail)
+            continue
         if name not in texts:
             outcomes[name] = runner.Outcome(
                 name, "error", error="network.error.no-backup", detail=name
             )
             continue
-        rem = remediation(job.info, texts[name], job.intended or "")
+        try:
+            rem = remediation(job.info, texts[name], job.intended or "")
+        except ConfigReadError as exc:
+            outcomes[name] = runner.Outcome(
+                name, "error", error="network.error.unreadable", detail=f"{name}.cfg:{exc}"
+            )
+            continue
+        masker = job.info.masker()
         outcomes[name] = runner.Outcome(
-            name, "in-sync" if rem.empty else "pending", rem.lines, rem.rollback
+            name,
+            "in-sync" if rem.empty else "pending",
+            tuple(masker.lines(rem.lines)),
+            tuple(masker.lines(rem.rollback)),
         )
     return outcomes
 
@@ -219,21 +247,51 @@ def push(
     limit: LimitOption = None,
     commit: Annotated[bool, typer.Option("--commit", help="Apply (default: dry run).")] = False,
     workers: WorkersOption = 10,
+    wait: WaitOption = False,
+    wait_seconds: WaitSecondsOption = 600,
+    controller_address: Annotated[
+        str | None,
+        typer.Option(
+            "--controller-address",
+            help="Address the devices see capdo come from (default: the local address that "
+            "reaches each device; or $CAPDO_CONTROLLER_ADDRESS).",
+        ),
+    ] = None,
+    backup_dir: Annotated[
+        Path, typer.Option("--backup-dir", help="Where the pre-push backups are kept.")
+    ] = Path("out/network/backup"),
     output: FormatOption = OutputFormat.text,
     lang: LangOption = "vi",
 ) -> None:
-    """Đẩy cấu hình (dry run unless --commit; verify, roll back on a rejected line)."""
+    """Đẩy cấu hình (dry run unless --commit; verify, roll back on a rejected line).
+
+    Refused per device when the intended management ACL would shut out the controller's own
+    address; one push or backup at a time per device (--wait to wait for the other)."""
     language = parse_lang(lang)
     estate = _estate(inventory, language)
+    devices = _select(estate, limit, language)
+    jobs, outcomes = runner.jobs_for(estate, devices, _render_all(estate, devices))  # type: ignore[arg-type]
+    try:
+        outcomes.update(runner.refuse_lockouts(estate, jobs, controller_address))
+    except ValueError as exc:  # not an IPv4 address
+        typer.echo(f"capdo: --controller-address: {exc}", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
     if not commit:
-        outcomes = _diff_outcomes(estate, limit, workers, None, language)
+        outcomes.update(runner.run_jobs(estate, jobs, runner.diff_work, workers))
         if output is OutputFormat.text:
             typer.echo(t("network.push.dry-run", language))
         _finish(outcomes, output, language)
         return
-    devices = _select(estate, limit, language)
-    jobs, outcomes = runner.jobs_for(estate, devices, _render_all(estate, devices))  # type: ignore[arg-type]
-    outcomes.update(runner.run_jobs(estate, jobs, runner.push_work, workers))
+    kept = backup_dir / "pre-push" / _stamp()
+    for job in jobs.values():
+        job.extra["backup_dir"] = kept
+    outcomes.update(
+        runner.run_jobs(
+            estate, jobs, runner.push_work, workers, "push", wait_seconds if wait else None
+        )
+    )
+    if output is OutputFormat.text and kept.is_dir():
+        typer.echo(t("network.push.kept", language, path=str(kept)))
     _finish(outcomes, output, language)
     if any(not o.ok for o in outcomes.values()):
         raise typer.Exit(EXIT_FINDINGS)
@@ -271,13 +329,15 @@ def audit(
             )
             raise typer.Exit(EXIT_ERROR)
         problems: list[ReadProblem] = []
-        texts = read_backup_dir(folder, problems)
+        texts, unreadable = read_backup_dir(folder, problems)
         for problem in problems:
             typer.echo(f"capdo: {problem.render(language)}", err=True)
+        chosen = {d.name for d in devices}  # type: ignore[attr-defined]
+        failures.update({n: v for n, v in unreadable.items() if n in chosen})
     targets, missing = load_targets(estate, devices, texts)  # type: ignore[arg-type]
-    for name, key in missing.items():
+    for name, (key, detail) in missing.items():
         if name not in failures and key != "network.error.no-platform":
-            failures[name] = (key, name)
+            failures[name] = (key, detail)
     _code, records = run_audit(targets, find_checks_dir(estate))
     records += error_records(failures, records[0].run_id if records else "network-audit")
     out.parent.mkdir(parents=True, exist_ok=True)

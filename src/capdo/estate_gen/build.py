@@ -81,6 +81,18 @@ VENDORS: dict[str, EndpointModel] = {
     "huawei": EndpointModel(model="TE30", firmware="V600R019C10", oui="00:e0:fc"),
     "avaya": EndpointModel(model="XT5000", firmware="9.1.10", oui="00:04:0d"),
 }
+INTERNAL_PORTS: dict[str, tuple[str, str]] = {
+    "cisco_ios": ("TenGigabitEthernet1/1/1", "TenGigabitEthernet1/1/2"),
+    "huawei_vrp": ("GigabitEthernet0/0/5", "GigabitEthernet0/0/6"),
+    "huawei_usg": ("GigabitEthernet1/0/4", "GigabitEthernet1/0/5"),
+    "cisco_nxos": ("Ethernet1/47", "Ethernet1/48"),
+    "juniper_junos": ("xe-0/0/4", "xe-0/0/5"),
+    "fortinet": ("port4", "port5"),
+    "other": ("eth4", "eth5"),
+}
+"""The two ports a data-centre device uses for links inside its data centre."""
+DC_LINK_THIRD = 255
+"""Third octet of a data centre's block that holds its internal /30 links."""
 DEFAULT_LINKS: dict[str, TierLinks] = {
     "datacentre": TierLinks(bandwidth_mbps=1000),
     "dr-site": TierLinks(bandwidth_mbps=1000),
@@ -191,6 +203,7 @@ class Province:
             )
         for n, dc in enumerate(self.d.datacentres):
             self.datacentre(dc, n)
+            self.datacentre_links(dc)
         self.systems()
         remote = self.remote_sites(province)
         self.check_dual_homed(remote)
@@ -321,6 +334,52 @@ class Province:
         if n > 0 and counts.get("wan-router", 0):
             spec = self.role_spec(dc.kind, "wan-router")
             self.uplinks(f"{site}-wan-01", site, dc.kind, spec, n)
+
+    def datacentre_links(self, dc: DatacentreSpec) -> None:
+        """Links inside one data centre: core k – WAN router k (OSPF, so that the sites learn
+        the data-centre zones), core k – firewall k and firewall k – WAN router k (static)."""
+        site = self.id(dc.id)
+        devices = {d["name"]: d for d in self.kinds["devices"] if d["site"] == site}
+        used: dict[str, int] = {}
+
+        def end(name: str, address: str) -> dict[str, str]:
+            port = INTERNAL_PORTS.get(devices[name]["platform"], INTERNAL_PORTS["other"])
+            used[name] = used.get(name, -1) + 1
+            return {"device": name, "interface": port[used[name]], "address": address}
+
+        n = 0
+        for k in range(1, 100):
+            core, wan, fw = (
+                f"{site}-{ROLE_PREFIX[r]}-{k:02d}" for r in ("core", "wan-router", "firewall")
+            )
+            if core not in devices:
+                break
+            pairs = [("core-wan", core, wan, "ospf")] if wan in devices else []
+            if fw in devices:
+                pairs.append(("core-firewall", core, fw, "static"))
+                if wan in devices:
+                    pairs.append(("firewall-wan", fw, wan, "static"))
+            for kind, a, z, protocol in pairs:
+                base, n = 4 * n, n + 1
+                routing = {"protocol": protocol}
+                if protocol == "ospf":
+                    routing["area"] = "0.0.0.0"
+                self.kinds["links"].append(
+                    {
+                        "id": f"{site}-{a.rsplit('-', 2)[-2]}{k}-{z.rsplit('-', 2)[-2]}{k}",
+                        "kind": kind,
+                        "network": "private",
+                        "provider": "internal",
+                        "a": end(
+                            a, f"{self.addr(self.dc_block[dc.id], DC_LINK_THIRD, base + 1)}/30"
+                        ),
+                        "z": end(
+                            z, f"{self.addr(self.dc_block[dc.id], DC_LINK_THIRD, base + 2)}/30"
+                        ),
+                        "bandwidth_mbps": 10000,
+                        "routing": routing,
+                    }
+                )
 
     def role_spec(self, tier: str, role: str) -> RoleSpec:
         spec = self.d.platforms.get(tier, {}).get(role)  # type: ignore[call-overload]

@@ -17,6 +17,7 @@ from capdo.inventory.model import Inventory
 NETMIKO_PLATFORM = {
     "cisco_ios": "cisco_ios",
     "huawei_vrp": "huawei",
+    "huawei_usg": "huawei",
     "cisco_nxos": "cisco_nxos",
     "juniper_junos": "juniper_junos",
     "fortinet": "fortinet",

@@ -101,6 +101,9 @@ class EstateDefaults(Model):
     log_servers: tuple[Slug, ...] = ()
     """Names of the servers that receive the estate's central logs."""
     domain: HostName | None = None
+    controller_addresses: tuple[IPv4Address, ...] = ()
+    """Where the operators' controllers (the machines running capdo) connect from; a network
+    push is refused when the intended management ACL would shut one of them out."""
 
 
 class Estate(Model):
@@ -280,7 +283,9 @@ class Server(Model):
 
 
 DeviceRole = Literal["core", "distribution", "access", "firewall", "wan-router", "internet-router"]
-Platform = Literal["cisco_ios", "huawei_vrp", "cisco_nxos", "juniper_junos", "fortinet", "other"]
+Platform = Literal[
+    "cisco_ios", "huawei_vrp", "huawei_usg", "cisco_nxos", "juniper_junos", "fortinet", "other"
+]
 
 
 class NetworkDevice(Model):
@@ -320,7 +325,8 @@ class Routing(Model):
 
 class Link(Model):
     id: Slug
-    kind: Literal["wan", "internet"]
+    kind: Literal["wan", "internet", "core-firewall", "firewall-wan", "core-wan"]
+    """``wan``/``internet`` leave the site; the others join devices inside a data centre."""
     network: Literal["tslcd", "internet", "private"] = "tslcd"
     """tslcd: the dedicated government data network (mạng truyền số liệu chuyên dùng)."""
     provider: ConfigText

@@ -19,14 +19,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hier_config import Platform, get_hconfig
 
 from capdo.compliance.results import Evidence, ResultRecord, Status
 from capdo.inventory.model import NetworkDevice
+from capdo.network.configtext import ConfigReadError, decode
+from capdo.network.defaults import DEFAULTS
+from capdo.network.defaults import negation as default_negation
 from capdo.network.estate import NetworkEstate
+from capdo.network.firmware import shown_version
 from capdo.network.model import device_view
-from capdo.network.platforms import PlatformInfo, platform_info
-from capdo.safeio import ReadError, ReadProblem, read_text
+from capdo.network.platforms import NetworkError, PlatformInfo, platform_info
+from capdo.safeio import ReadError, ReadProblem, read_bytes
 
 CHECKER = "capdo.network.audit"
 
@@ -35,6 +38,23 @@ class CheckFailed(AssertionError):
     def __init__(self, detail: str, expected: Any = None, actual: Any = None) -> None:
         super().__init__(detail)
         self.evidence = Evidence(expected=expected, actual=actual, detail=detail)
+
+
+def _set_values(children: Iterable[Any]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for child in children:
+        words = child.text.split(maxsplit=2)
+        if len(words) == 3 and words[0] == "set":
+            values[words[1]] = words[2].replace('"', "")
+    return values
+
+
+def after(line: str, keyword: str) -> str | None:
+    """The word after ``keyword`` in a config line (options read by keyword, not position)."""
+    words = line.split()
+    if keyword in words and words.index(keyword) + 1 < len(words):
+        return words[words.index(keyword) + 1]
+    return None
 
 
 def require(condition: object, detail: str, expected: Any = None, actual: Any = None) -> None:
@@ -53,6 +73,13 @@ class AuditTarget:
     view: dict[str, Any]
     estate: NetworkEstate
     _config: Any = field(default=None, repr=False)
+    merged: int = 0
+    """Repeated lines the device's config held, read as one."""
+    firmware: str | None = None
+    """The firmware version the config shows (None: it shows none)."""
+
+    def __repr__(self) -> str:  # pytest shows it in failure reports: never the whole estate
+        return f"AuditTarget({self.device.name})"
 
     @property
     def name(self) -> str:
@@ -77,9 +104,12 @@ class AuditTarget:
     @property
     def config(self) -> Any:
         if self._config is None:
-            platform = Platform[self.info.hier_config.upper()]
-            self._config = get_hconfig(platform, self.info.clean(self.text))
+            read = self.info.read(self.text)
+            self._config = with_defaults(read.tree, self.platform)
         return self._config
+
+    def has(self, pattern: str) -> bool:
+        return bool(self.lines(pattern))
 
     def lines(self, pattern: str) -> list[str]:
         """Top-level lines matching ``pattern`` (a regex searched in each line)."""
@@ -94,41 +124,105 @@ class AuditTarget:
         }
 
     def pick(self, **by_platform: str) -> str:
-        """The pattern for this platform: ``pick(cisco_ios=..., huawei_vrp=...)``."""
+        """The pattern for this platform: ``pick(cisco_ios=..., huawei_vrp=...)`` (a USG
+        firewall speaks VRP)."""
+        if self.platform not in by_platform and self.platform == "huawei_usg":
+            return by_platform["huawei_vrp"]
         return by_platform[self.platform]
+
+    def settings(self, section: str) -> dict[str, str]:
+        """FortiOS ``config <section>`` → ``{key: value}`` of its ``set`` lines."""
+        node = next((c for c in self.config.children if c.text == f"config {section}"), None)
+        return _set_values(node.children if node is not None else ())
+
+    def entries(self, section: str) -> dict[str, dict[str, str]]:
+        """FortiOS ``config <section>`` → ``{edit name: {key: value}}``."""
+        node = next((c for c in self.config.children if c.text == f"config {section}"), None)
+        return {
+            e.text.split(maxsplit=1)[1].strip('"'): _set_values(e.children)
+            for e in (node.children if node is not None else ())
+            if e.text.startswith("edit ")
+        }
+
+
+def with_defaults(tree: Any, platform: str) -> Any:
+    """The effective config: default lines the device hides read as present (see
+    :mod:`capdo.network.defaults`), unless the device shows another value or the negation."""
+    negation = default_negation(platform)
+    for item in DEFAULTS.get(platform, ()):
+        parents = (
+            [tree]
+            if item.section is None
+            else [c for c in tree.children if re.search(item.section, c.text)]
+        )
+        for parent in parents:
+            shown = [
+                c.text
+                for c in parent.children
+                if c.text.startswith(item.key) or c.text.startswith(negation + item.key)
+            ]
+            if not shown:
+                parent.add_child(item.line)
+    return tree
 
 
 def load_targets(
     estate: NetworkEstate, devices: Iterable[NetworkDevice], texts: dict[str, str]
-) -> tuple[list[AuditTarget], dict[str, str]]:
-    """Targets for devices with a config text; name → reason for the others."""
+) -> tuple[list[AuditTarget], dict[str, tuple[str, str]]]:
+    """Targets for devices with a readable config; name → (reason, detail) for the others.
+
+    Each config is read as the device prints it and its secrets are masked after parsing,
+    so that what a check quotes as evidence never carries a secret."""
     targets: list[AuditTarget] = []
-    missing: dict[str, str] = {}
+    missing: dict[str, tuple[str, str]] = {}
     for device in devices:
         info = platform_info(estate.templates_dir, device.platform)
         if info is None:
-            missing[device.name] = "network.error.no-platform"
+            missing[device.name] = ("network.error.no-platform", device.platform)
             continue
         if device.name not in texts:
-            missing[device.name] = "network.error.no-backup"
+            missing[device.name] = ("network.error.no-backup", device.name)
+            continue
+        try:
+            read = info.read(texts[device.name], info.masker())
+        except ConfigReadError as exc:
+            missing[device.name] = ("network.error.unreadable", f"{device.name}.cfg:{exc}")
             continue
         view = device_view(estate.context, device)
-        targets.append(AuditTarget(device, info, texts[device.name], view, estate))
+        target = AuditTarget(
+            device,
+            info,
+            read.text,
+            view,
+            estate,
+            _config=with_defaults(read.tree, device.platform),
+            merged=read.merged,
+            firmware=shown_version(device.platform, texts[device.name]),
+        )
+        targets.append(target)
     return targets, missing
 
 
-def read_backup_dir(folder: Path, problems: list[ReadProblem] | None = None) -> dict[str, str]:
-    """Device name → backup text, each file read by the safe reader (a regular UTF-8 file in
-    ``folder``, size cap); a refused file is left out (its device is reported without a
-    backup) and its located problem is added to ``problems``."""
+def read_backup_dir(
+    folder: Path, problems: list[ReadProblem] | None = None
+) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """Backups by device name, and the devices whose file cannot be read with a located error.
+
+    Each file goes through the safe reader (a regular file in ``folder``, size cap; a refused
+    file's located problem is also added to ``problems``), then is read as the device prints
+    it (:func:`capdo.network.configtext.decode`)."""
     texts: dict[str, str] = {}
+    errors: dict[str, tuple[str, str]] = {}
     for path in sorted(folder.glob("*.cfg")):
         try:
-            texts[path.stem] = read_text(path, root=folder)
+            texts[path.stem] = decode(read_bytes(path, root=folder))
         except ReadError as error:
             if problems is not None:
                 problems.append(error.problem)
-    return texts
+            errors[path.stem] = ("network.error.unreadable", f"{path}: {error.problem.key}")
+        except ConfigReadError as exc:
+            errors[path.stem] = ("network.error.unreadable", f"{path}:{exc}")
+    return texts, errors
 
 
 class AuditPlugin:
@@ -141,6 +235,12 @@ class AuditPlugin:
 
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line("markers", "requirement(*ids): requirement ids a check verifies")
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """A failed check's evidence is in its record: skip pytest's traceback rendering,
+        which reads and parses the check's source for every failure (seconds per estate)."""
+        for item in items:
+            item.repr_failure = _short_failure  # type: ignore[method-assign]
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         if "device" in metafunc.fixturenames:
@@ -201,6 +301,10 @@ class AuditPlugin:
             )
 
 
+def _short_failure(excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+    return f"{type(excinfo.value).__name__}: {excinfo.value}"
+
+
 def _target_of(item: pytest.Item) -> AuditTarget | None:
     callspec = getattr(item, "callspec", None)
     value = callspec.params.get("device") if callspec is not None else None
@@ -240,8 +344,10 @@ def run_audit(
         str(checks_dir),
     ]
     if quiet:
-        args += ["-p", "no:terminal"]
+        args += ["-p", "no:terminal", "-p", "no:logging"]
     code = pytest.main(args, plugins=[plugin])
+    if int(code) in (2, 3, 4):  # interrupted, internal or usage error: no verdicts at all
+        raise NetworkError("network.error.audit-failed", detail=f"pytest exit code {int(code)}")
     return int(code), plugin.records
 
 

@@ -19,11 +19,17 @@ from typing import Any
 from capdo.exports.baseline import Baseline, baseline
 from capdo.inventory.index import EstateIndex
 from capdo.inventory.model import Inventory, Link, LinkEnd, NetworkDevice, Vlan
+from capdo.network.firewall import firewall_view
 
 GATEWAY_ROLES = ("core", "distribution", "wan-router")
 ROUTED_ROLES = frozenset({"core", "distribution", "wan-router", "internet-router", "firewall"})
 CENTRAL_SITE_KINDS = frozenset({"datacentre", "dr-site"})
 BACKUP_OSPF_COST = 100
+ADVERTISED_CENTRAL_ZONES = frozenset(
+    {"management", "security", "video-conference", "server", "dmz"}
+)
+"""Zones of a data centre whose prefixes its core announces to the sites (log servers, MCUs,
+services, administration); databases, backups and the centre's own users stay unannounced."""
 BACKUP_STATIC_DISTANCE = 250
 
 
@@ -188,9 +194,18 @@ def device_view(ctx: NetworkContext, device: NetworkDevice) -> dict[str, Any]:
             address, vrrp = _gateway_address(vlan, gateways.index(device.name), len(gateways))
             if address is not None:
                 interfaces.append(_svi(vlan, address, vrrp, "lan"))
+    central = ctx.index.sites.get(device.site)
+    restrict = device.role == "core" and central is not None and central.kind in CENTRAL_SITE_KINDS
+    kinds = {v.id: ctx.index.zones[v.zone].kind for v in site_vlans if v.zone in ctx.index.zones}
     if areas:
         lan_area = next(iter(areas))
         for iface in interfaces:
+            if (
+                restrict
+                and iface["kind"] == "svi"
+                and kinds.get(iface["vlan"]) not in (ADVERTISED_CENTRAL_ZONES)
+            ):
+                continue
             if iface["kind"] in ("svi", "loopback"):
                 net = IPv4Interface(f"{iface['address']['ip']}/{iface['address']['prefixlen']}")
                 areas[lan_area].append(_net(net.network))
@@ -224,6 +239,7 @@ def device_view(ctx: NetworkContext, device: NetworkDevice) -> dict[str, Any]:
         "static_routes": statics,
         "default_gateway": default_gateway,
         "management": management,
+        "firewall": firewall_view(ctx, device),
         "security": {
             "management_acl": [_net(p) for p in _mgmt_prefixes(ctx, device)],
             "idle_timeout_minutes": int(params.get("idle_timeout_minutes") or 5),  # type: ignore[arg-type]

@@ -24,9 +24,12 @@ from nornir.plugins.runners import SerialRunner, ThreadedRunner
 
 from capdo.exports.nornir import simple_inventory
 from capdo.inventory.model import NetworkDevice
+from capdo.network.configtext import ConfigReadError
 from capdo.network.estate import NetworkEstate
+from capdo.network.lock import DeviceLocked, device_lock
 from capdo.network.platforms import PlatformInfo, platform_info
 from capdo.network.remediate import Remediation, remediation
+from capdo.network.safety import account_first, controller_addresses, lockout
 from capdo.safeio.write import write_atomic
 from capdo.secrets import SecretError, login_for
 
@@ -69,6 +72,8 @@ class Job:
 
 def _describe(exc: BaseException) -> tuple[str, str]:
     name = type(exc).__name__
+    if isinstance(exc, ConfigReadError):
+        return "network.error.unreadable", str(exc)
     text = str(exc).splitlines()[0] if str(exc) else name
     if "Authentication" in name:
         return "network.error.auth", text
@@ -104,6 +109,7 @@ def build_nornir(
         }
         if login.enable_secret:
             extras["secret"] = login.enable_secret
+        job.extra["login"] = (login.username, login.password)
         hosts[name] = Host(
             name=name,
             hostname=entry["hostname"],
@@ -130,8 +136,14 @@ def run_jobs(
     jobs: dict[str, Job],
     work: Callable[[Any, Job], Outcome],
     workers: int,
+    lock: str | None = None,
+    wait: float | None = None,
 ) -> dict[str, Outcome]:
-    """Run ``work(connection, job)`` on every device in parallel; one outcome per device."""
+    """Run ``work(connection, job)`` on every device in parallel; one outcome per device.
+
+    With ``lock`` (the operation's name) each device's work holds that device's lock (see
+    :mod:`capdo.network.lock`): a device another operation holds is refused with the holder's
+    name, or waited for ``wait`` seconds."""
     if not jobs:
         return {}
     for noisy in ("paramiko", "paramiko.transport"):
@@ -142,10 +154,18 @@ def run_jobs(
     def task(task: Task) -> Outcome:
         job = jobs[task.host.name]
         try:
-            conn = task.host.get_connection("netmiko", task.nornir.config)
-            if job.info.enable:
-                conn.enable()
-            return work(conn, job)
+            if lock is None:
+                return _connected(task, job, work)
+            with device_lock(estate.inventory.estate.id, job.device.name, lock, wait):
+                return _connected(task, job, work)
+        except DeviceLocked as exc:
+            return Outcome(
+                job.device.name,
+                "error",
+                error="network.error.locked",
+                detail=exc.holder,
+                params={"device": exc.device, "holder": exc.holder},
+            )
         except Exception as exc:  # per device: reported, the others go on
             key, detail = _describe(exc)
             return Outcome(task.host.name, "error", error=key, detail=job.info.masked(detail))
@@ -163,12 +183,46 @@ def run_jobs(
     return outcomes
 
 
+def _connected(task: Task, job: Job, work: Callable[[Any, Job], Outcome]) -> Outcome:
+    conn = task.host.get_connection("netmiko", task.nornir.config)
+    if job.info.enable:
+        conn.enable()
+    return work(conn, job)
+
+
+def refuse_lockouts(
+    estate: NetworkEstate, jobs: dict[str, Job], controller: str | None
+) -> dict[str, Outcome]:
+    """Take out (with an error outcome) every job whose intended management ACL would shut
+    the controller out; checked before any connection is made."""
+    refused: dict[str, Outcome] = {}
+    for name, job in list(jobs.items()):
+        if job.intended is None:
+            continue
+        declared = estate.inventory.estate.defaults.controller_addresses
+        addresses = controller_addresses(str(job.device.address), controller, declared)
+        found = lockout(job.info, job.intended, addresses)
+        if found is None:
+            continue
+        del jobs[name]
+        allowed = ", ".join(found.allowed) or "-"
+        refused[name] = Outcome(
+            name,
+            "error",
+            error="network.error.lockout",
+            detail=f"{found.address} not in {allowed}",
+            params={"device": name, "address": found.address, "allowed": allowed},
+        )
+    return refused
+
+
 def read_running(conn: Any, info: PlatformInfo) -> str:
     return str(conn.send_command(info.show_running, read_timeout=60))
 
 
 def backup_work(conn: Any, job: Job) -> Outcome:
-    text = job.info.masked(job.info.clean(read_running(conn, job.info)))
+    """The running config read as the device prints it, secrets masked after parsing."""
+    text = job.info.read(read_running(conn, job.info), job.info.masker()).text
     return Outcome(job.device.name, "read", running=text)
 
 
@@ -181,12 +235,14 @@ def diff_work(conn: Any, job: Job) -> Outcome:
 
 def _diffed(job: Job, running: str, rem: Remediation, status: str) -> Outcome:
     info = job.info
+    masker = info.masker()
+    shown = info.read(running, masker).text
     return Outcome(
         job.device.name,
         status,
-        remediation=tuple(info.masked(line) for line in rem.lines),
-        rollback=tuple(info.masked(line) for line in rem.rollback),
-        running=info.masked(info.clean(running)),
+        remediation=tuple(masker.lines(rem.lines)),
+        rollback=tuple(masker.lines(rem.rollback)),
+        running=shown,
     )
 
 
@@ -200,7 +256,7 @@ def _send(conn: Any, info: PlatformInfo, lines: tuple[str, ...]) -> None:
                 conn.send_config_set(batch, error_pattern=info.error_pattern, read_timeout=60)
                 batch = []
             conn.send_config_set(
-                line.split("\n"), error_pattern=info.error_pattern, read_timeout=60
+                typed_banner(line).split("\n"), error_pattern=info.error_pattern, read_timeout=60
             )
         else:
             batch.append(line)
@@ -208,38 +264,79 @@ def _send(conn: Any, info: PlatformInfo, lines: tuple[str, ...]) -> None:
         conn.send_config_set(batch, error_pattern=info.error_pattern, read_timeout=60)
 
 
+def typed_banner(block: str) -> str:
+    """A banner as the device displays it (``banner login ^C`` ... ``^C``) → as it must be
+    typed: the device takes the first character after the keyword as the delimiter, so a
+    literal ``^C`` would make ``^`` the delimiter and leave a ``C`` in the text. A delimiter
+    that the text does not contain is typed instead."""
+    if block.startswith("no banner "):  # "no banner login" removes it, text and all
+        return " ".join(block.split()[:3])
+    if not block.startswith("banner ") or "^C" not in block:
+        return block
+    body = block.replace("^C", "")
+    delimiter = next((c for c in "%#~@&" if c not in body), "\x03")
+    return block.replace("^C", delimiter)
+
+
 def push_work(conn: Any, job: Job) -> Outcome:
-    """Apply the remediation, save, re-read, verify; on a rejected line roll back."""
+    """Apply the remediation, save, re-read, verify; on a rejected line or an interruption
+    roll back. The running config read before the push is kept (masked) in
+    ``job.extra["backup_dir"]`` when given; the saved config changes only after the whole
+    remediation went through, so a device cut off half-way restarts with its old config."""
     assert job.intended is not None
     info = job.info
     before = read_running(conn, info)
     rem = remediation(info, before, job.intended)
     if rem.empty:
         return _diffed(job, before, rem, "in-sync")
+    backup_dir = job.extra.get("backup_dir")
+    if isinstance(backup_dir, Path):
+        backup_dir.mkdir(parents=True, exist_ok=True)
+        text = info.read(before, info.masker()).text
+        (backup_dir / f"{job.device.name}.cfg").write_text(text, encoding="utf-8")
+    username, password = job.extra.get("login", ("", ""))
+    account = account_first(info, before, rem.lines, username, password) if username else ()
     try:
-        _send(conn, info, rem.lines)
+        _send(conn, info, account + rem.lines)
     except Exception as exc:
-        if type(exc).__name__ != "ConfigInvalidException":
-            raise
-        failed_line = _failed_line(str(exc))
+        rejected = type(exc).__name__ == "ConfigInvalidException"
+        failed_line = _failed_line(str(exc)) if rejected else None
+        restored = _roll_back(conn, info, before)
+        outcome = _diffed(job, before, rem, "rolled-back")
+        if rejected:
+            outcome.error = (
+                "network.error.rejected" if restored else "network.error.rollback-failed"
+            )
+        else:
+            outcome.status = "rolled-back" if restored else "error"
+            outcome.error = "network.error.interrupted"
+        outcome.failed_line = info.masked(failed_line) if failed_line else None
+        outcome.detail = info.masked(str(exc).splitlines()[0]) if str(exc) else type(exc).__name__
+        return outcome
+    if info.save:
+        conn.save_config()
+    left = remediation(info, read_running(conn, info), job.intended)
+    outcome = _diffed(job, before, rem, "applied" if left.empty else "not-converged")
+    if account:
+        masker = info.masker()
+        outcome.remediation = tuple(masker.lines(account)) + outcome.remediation
+    if not left.empty:
+        outcome.error = "network.error.not-converged"
+        outcome.detail = "; ".join(left.lines[:5])
+    return outcome
+
+
+def _roll_back(conn: Any, info: PlatformInfo, before: str) -> bool:
+    """Back to ``before`` through the same session; False when that is not possible."""
+    try:
         _leave_config(conn)
         now = read_running(conn, info)
         back = remediation(info, now, before)
         if back.lines:
             _send(conn, info, back.lines)
-        restored = remediation(info, read_running(conn, info), before).empty
-        outcome = _diffed(job, before, rem, "rolled-back")
-        outcome.error = "network.error.rejected" if restored else "network.error.rollback-failed"
-        outcome.failed_line = info.masked(failed_line) if failed_line else None
-        outcome.detail = info.masked(str(exc).splitlines()[0]) if str(exc) else ""
-        return outcome
-    conn.save_config()
-    left = remediation(info, read_running(conn, info), job.intended)
-    outcome = _diffed(job, before, rem, "applied" if left.empty else "not-converged")
-    if not left.empty:
-        outcome.error = "network.error.not-converged"
-        outcome.detail = "; ".join(left.lines[:5])
-    return outcome
+        return remediation(info, read_running(conn, info), before).empty
+    except Exception:  # the session is gone: the saved config still holds the old one
+        return False
 
 
 def _leave_config(conn: Any) -> None:

@@ -48,7 +48,7 @@ def parse(text: str, indent_hint: int = 1) -> Node:
     root = Node("")
     stack: list[tuple[int, Node]] = [(-1, root)]
     for raw in text.splitlines():
-        if not raw.strip() or raw.strip() in ("!", "#", "end", "return"):
+        if not raw.strip() or raw.strip() in ("!", "#", "end", "return", "next"):
             continue
         depth = len(raw) - len(raw.lstrip(" "))
         while stack and stack[-1][0] >= depth:

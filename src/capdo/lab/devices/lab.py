@@ -17,7 +17,12 @@ from capdo.lab.devices.state import DeviceSpec, DeviceState
 from capdo.lab.devices.syntax import SYNTAXES
 
 LOOPBACK = "127.0.0.1"
-NETMIKO_TYPE = {"cisco_ios": "cisco_ios", "huawei_vrp": "huawei"}
+NETMIKO_TYPE = {
+    "cisco_ios": "cisco_ios",
+    "huawei_vrp": "huawei",
+    "huawei_usg": "huawei",
+    "fortinet": "fortinet",
+}
 
 
 def quiet_libraries() -> None:

@@ -24,6 +24,7 @@ from fakenos.plugins.servers.ssh_server_paramiko import (
     ParamikoSshServerInterface,
 )
 
+from capdo.lab.devices.fortios import FortiShell
 from capdo.lab.devices.shell import Shell
 from capdo.lab.devices.state import DeviceState
 
@@ -123,7 +124,11 @@ class DeviceServer(TCPServerBase):  # type: ignore[misc]  # fakenos is untyped
                 self._sessions.discard(transport)
 
     def _serve(self, channel: paramiko.Channel, is_running: threading.Event) -> None:
-        shell = Shell(self.state, extra_answers(self.state), self.enable_secret)
+        shell: Shell | FortiShell = (
+            FortiShell(self.state)
+            if self.state.spec.platform == "fortinet"
+            else Shell(self.state, extra_answers(self.state), self.enable_secret)
+        )
         channel.settimeout(POLL_SECONDS)
         channel.sendall(b"\r\n" + shell.prompt.encode())
         line = ""

@@ -10,6 +10,11 @@ from capdo.lab.devices.configtree import Node, apply
 from capdo.lab.devices.state import DeviceState
 
 BANNER = re.compile(r"^banner (login|motd|exec) (\S.*)$")
+RESET_INTERFACE = {
+    "cisco_ios": "default interface ",
+    "huawei_vrp": "clear configuration interface ",
+    "huawei_usg": "clear configuration interface ",
+}
 ExtraOutput = Callable[[str], str | None]
 
 
@@ -44,7 +49,7 @@ class Shell:
     banner_end: str = "^C"
 
     def __post_init__(self) -> None:
-        if self.state.spec.platform == "huawei_vrp":
+        if self.state.spec.platform.startswith("huawei"):
             self.privileged = True
 
     @property
@@ -95,7 +100,7 @@ class Shell:
 
     def _exec(self, command: str) -> Reply:
         syntax = self.state.syntax
-        vrp = self.state.spec.platform == "huawei_vrp"
+        vrp = self.state.spec.platform.startswith("huawei")
         if command in syntax.paging:
             if vrp:
                 return Reply(
@@ -155,7 +160,7 @@ class Shell:
         if text == syntax.leave_section:
             if self.sections:
                 self.sections.pop()
-            elif self.state.spec.platform == "huawei_vrp":
+            elif self.state.spec.platform.startswith("huawei"):
                 self.config = False
             else:
                 self.config = False
@@ -165,8 +170,22 @@ class Shell:
             return self._exec(command)
         if self.state.rejects(text):
             return Reply(syntax.error)
+        reset = RESET_INTERFACE.get(self.state.spec.platform)
+        if reset is not None and indent == 0 and text.startswith(reset):
+            return self._reset_interface(text[len(reset) :].strip())
         with self.state.lock:
             self._place(text, indent)
+        return Reply()
+
+    def _reset_interface(self, name: str) -> Reply:
+        """``default interface X`` (IOS) / ``clear configuration interface X`` (VRP): the
+        port keeps existing with its factory settings."""
+        with self.state.lock:
+            node = self.state.running.find(f"interface {name}")
+            if node is None:
+                return Reply(self.state.syntax.error)
+            node.children = []
+        self.sections = []
         return Reply()
 
     def _banner_line(self, text: str) -> Reply:
@@ -184,6 +203,8 @@ class Shell:
             if self.banner_end not in text:
                 return Reply()
         lines, self.banner = self.banner, None
+        if self.banner_end != "^C":  # IOS displays any typed delimiter as ^C
+            lines = [line.replace(self.banner_end, "^C") for line in lines]
         with self.state.lock:
             apply(self.state.running, "\n".join(lines), self.state.syntax.rules)
         self.sections = []

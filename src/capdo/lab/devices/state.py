@@ -8,6 +8,25 @@ from dataclasses import dataclass, field
 
 from capdo.lab.devices.configtree import Node, parse, render
 from capdo.lab.devices.syntax import SYNTAXES, Syntax
+from capdo.network.defaults import is_default
+
+
+def hide_defaults(tree: Node, platform: str) -> Node:
+    """What the device displays: lines at their default value are not shown (as on a real
+    device: ``logging trap informational``, ``info-center enable``...)."""
+
+    def keep(node: Node, section: str | None) -> Node:
+        kids = [
+            keep(c, c.text if section is None else section)
+            for c in node.children
+            if not is_default(platform, c.text, section)
+        ]
+        return Node(node.text, kids)
+
+    return Node(
+        tree.text,
+        [keep(c, c.text) for c in tree.children if not is_default(platform, c.text, None)],
+    )
 
 
 @dataclass(frozen=True)
@@ -30,7 +49,20 @@ def factory_config(spec: DeviceSpec, username: str) -> str:
 
     Settings the device shows in both states (``ip http server`` / ``no ip http server``)
     are listed in their default state, as a real device shows them."""
-    if spec.platform == "huawei_vrp":
+    if spec.platform == "fortinet":
+        return "\n".join(
+            [
+                "config system global",
+                f'    set hostname "{spec.name}"',
+                "    set admin-telnet enable",
+                "    set admintimeout 480",
+                "config system interface",
+                '    edit "mgmt"',
+                "        set ip 192.168.1.99 255.255.255.0",
+                "        set allowaccess ping https ssh http telnet",
+            ]
+        )
+    if spec.platform.startswith("huawei"):
         return "\n".join(
             [
                 f"sysname {spec.name}",
@@ -87,7 +119,7 @@ class DeviceState:
 
     @property
     def hostname(self) -> str:
-        key = "sysname " if self.spec.platform == "huawei_vrp" else "hostname "
+        key = "sysname " if self.spec.platform.startswith("huawei") else "hostname "
         for child in self.running.children:
             if child.text.startswith(key):
                 return child.text[len(key) :].strip() or self.spec.name
@@ -108,7 +140,11 @@ class DeviceState:
     def text(self, which: str = "running") -> str:
         with self.lock:
             tree = self.running if which == "running" else self.startup
-            body = render(tree, self.syntax.rules.indent, self.syntax.separator)
+            body = render(
+                hide_defaults(tree, self.spec.platform),
+                self.syntax.rules.indent,
+                self.syntax.separator,
+            )
         return self.syntax.running_text(body, self.hostname)
 
     def rejects(self, line: str) -> bool:

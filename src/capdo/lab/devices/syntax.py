@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from capdo.lab.devices.configtree import TreeRules
 
@@ -42,13 +42,15 @@ class Syntax:
         return None
 
     def exec_prompt(self, name: str, privileged: bool) -> str:
-        if self.platform == "huawei_vrp":
+        if self.platform == "fortinet":
+            return f"{name} # "
+        if self.platform.startswith("huawei"):
             return f"<{name}>"
         return f"{name}{'#' if privileged else '>'}"
 
     def config_prompt(self, name: str, path: list[tuple[str, str]]) -> str:
         """``path`` holds (tag, line) of each open section, outermost first."""
-        if self.platform == "huawei_vrp":
+        if self.platform.startswith("huawei"):
             parts = [name]
             for tag, line in path:
                 if tag == "interface":
@@ -61,7 +63,13 @@ class Syntax:
         return f"{name}(config{'-' + mode if mode else ''})#"
 
     def running_text(self, body: str, name: str) -> str:
-        if self.platform == "huawei_vrp":
+        if self.platform == "fortinet":  # sections closed by next/end, as FortiOS shows them
+            from capdo.network.remediate import fortios_exits  # noqa: PLC0415 (import cycle)
+
+            lines = fortios_exits([line for line in body.splitlines() if line.strip()])
+            head = "#config-version=FGT6HF-7.2.8-FW-build1639-240313:opmode=0:vdom=0:user=capdo"
+            return head + "\n" + "\n".join(lines)
+        if self.platform.startswith("huawei"):
             return f"!Software Version V300R021C10SPC100\n#\n{body}\n#\nreturn"
         head = f"Building configuration...\n\nCurrent configuration : {len(body)} bytes\n!"
         return f"{head}\n{body}\n!\nend"
@@ -97,6 +105,7 @@ IOS = Syntax(
             "access-class ",
             "ip ssh version ",
             "login block-for ",
+            "login quiet-mode access-class ",
             "logging trap ",
             "clock timezone ",
             "router-id ",
@@ -155,6 +164,7 @@ VRP = Syntax(
                 "http secure-server enable",
                 "telnet server enable",
                 "ssh server compatible-ssh1x enable",
+                "info-center enable",
                 "shutdown",
             }
         ),
@@ -209,4 +219,61 @@ VRP = Syntax(
     exec_in_config="display ",
 )
 
-SYNTAXES: dict[str, Syntax] = {"cisco_ios": IOS, "huawei_vrp": VRP}
+# Huawei USG firewalls speak VRP, with zones, object sets and a security policy on top
+USG = replace(
+    VRP,
+    platform="huawei_usg",
+    openers=(
+        *VRP.openers,
+        Opener(_re(r"^firewall zone name \S+"), "zone"),
+        Opener(_re(r"^security-policy$"), "policy-security"),
+        Opener(_re(r"^rule name \S+"), "policy-security-rule", parent="policy-security"),
+        Opener(_re(r"^ip (service|address)-set \S+"), "object"),
+        Opener(_re(r"^profile type \S+ name \S+"), "profile"),
+        Opener(_re(r"^signature-set name \S+"), "signature", parent="profile"),
+    ),
+    child_words=VRP.child_words
+    | frozenset(
+        {
+            "set",
+            "add",
+            "source-zone",
+            "destination-zone",
+            "destination-address",
+            "service",
+            "profile",
+            "policy",
+            "action",
+            "vlan-type",
+            "http-detect",
+            "smtp-detect",
+            "address",
+        }
+    ),
+)
+
+# FortiOS has no configuration mode: its shell is capdo.lab.devices.fortios.FortiShell; this
+# entry gives the tree rules and how the configuration is displayed
+FORTIOS = Syntax(
+    platform="fortinet",
+    fakenos_platform="fortinet",
+    rules=TreeRules(negation="unset ", indent=4),
+    openers=(),
+    child_words=frozenset(),
+    enter_config=frozenset(),
+    leave_section="next",
+    leave_config="end",
+    error="Command fail. Return code -61",
+    paging=frozenset(),
+    show_running=frozenset({"show"}),
+    show_startup=frozenset(),
+    separator="",
+    exec_in_config="",
+)
+
+SYNTAXES: dict[str, Syntax] = {
+    "cisco_ios": IOS,
+    "huawei_vrp": VRP,
+    "huawei_usg": USG,
+    "fortinet": FORTIOS,
+}
