@@ -9,10 +9,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from capdo.safeio import read_yaml
-
 from capdo.network.configtext import Masker, MaskRule, ReadConfig, read_config
 from capdo.network.defaults import is_default
+from capdo.safeio import read_yaml
 
 ENV_TEMPLATES = "CAPDO_NETWORK_TEMPLATES"
 
