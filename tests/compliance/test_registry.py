@@ -2,8 +2,7 @@
 
 Every requirement a machine is meant to decide (``check`` other than ``manual``) has a
 deciding checker in ``checks/catalogue/registry.yml``; every checker's requirement exists in
-the catalogue and is registered for that checker's kind. The only tolerated gap is the
-registry's commented ``pending_in_other_branch`` list (audits built in another branch).
+the catalogue and is registered for that checker's kind.
 """
 
 from __future__ import annotations
@@ -86,7 +85,7 @@ def test_every_registered_decider_exists(registry: Registry) -> None:
     for rid, entry in registry.requirements.items():
         for ref in entry.decide:
             kind = ref.split(":", 1)[0]
-            if rid not in produced[kind] and rid not in registry.pending_in_other_branch:
+            if rid not in produced[kind]:
                 absent.append(f"{rid} {ref}")
     assert absent == []
 
@@ -121,13 +120,6 @@ def test_registry_names_only_known_requirements_and_kinds(
             assert ref.split(":", 1)[0] in registry.checkers, (rid, ref)
         if entry.corroborate:
             assert registry.reason(rid), f"{rid}: say why a checker only corroborates"
-
-
-def test_pending_list_is_short_and_only_network_audits(registry: Registry) -> None:
-    assert len(registry.pending_in_other_branch) <= 7
-    for rid in registry.pending_in_other_branch:
-        refs = registry.requirements[rid].decide
-        assert refs == [f"network:net{rid.split('.')[1]}"], rid
 
 
 def test_record_checker_names_map_to_kinds(registry: Registry) -> None:

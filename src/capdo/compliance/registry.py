@@ -44,7 +44,6 @@ class Entry(_Frozen):
 
 class Registry(_Frozen):
     checkers: dict[str, CheckerKind]
-    pending_in_other_branch: list[RequirementId] = Field(default_factory=list)
     scap_reason: str | None = None
     requirements: dict[RequirementId, Entry] = Field(default_factory=dict)
 
