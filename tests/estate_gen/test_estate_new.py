@@ -112,11 +112,17 @@ def test_renders_only_its_own_platforms(
     assert result.exit_code == 0, result.output
     rendered = {p.stem: p.read_text() for p in (tmp_path / "out/network/intended").glob("*.cfg")}
     platform = {d.name: d.platform for d in inv.devices}
-    supported = {d.name for d in inv.devices if d.platform in ("cisco_ios", "huawei_vrp")}
+    templates = {p.name for p in (REPO / "network" / "templates").iterdir() if p.is_dir()}
+    supported = {d.name for d in inv.devices if d.platform in templates}
     assert set(rendered) == supported
     for device, text in rendered.items():
-        first = "sysname" if platform[device] == "huawei_vrp" else "hostname"
-        assert text.startswith(f"{first} {device}\n"), device
+        first = {
+            "huawei_vrp": "sysname",
+            "huawei_usg": "sysname",
+            "fortinet": "config system global",
+        }.get(platform[device], "hostname")
+        assert text.startswith(f"{first}"), device
+        assert device in text.splitlines()[0] + text[:400], device
     if name == "lamson":
         assert not any(t.startswith("hostname") for t in rendered.values())
 

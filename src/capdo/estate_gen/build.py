@@ -533,8 +533,16 @@ class Province:
             None,
             wan_systems + lan_systems,
         )
+        # without a LAN system of its own, the site's switch serves the provincial network
         self.device(
-            switch, switch_spec, "access", sid, mgmt, self.addr(block, i, 3), None, lan_systems
+            switch,
+            switch_spec,
+            "access",
+            sid,
+            mgmt,
+            self.addr(block, i, 3),
+            None,
+            lan_systems or wan_systems,
         )
         self.uplinks(router, sid, rs.kind, router_spec, i)
 
