@@ -223,15 +223,19 @@ def run_cli(provinces: int) -> None:
         }  # fmt: skip
         for label, args in cases.items():
             load = os.getloadavg()[0]
+            cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
             done = subprocess.run(
                 [capdo, "evaluate", *args], cwd=repo, stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE, check=False,
             )  # fmt: skip
             wall = time.perf_counter() - started
-            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-            print(f"capdo evaluate {label}: {wall:.1f} s (exit {done.returncode}, "
-                  f"load {load:.1f}, children peak {peak:.0f} MB)", flush=True)  # fmt: skip
+            usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = usage.ru_utime + usage.ru_stime - cpu_before.ru_utime - cpu_before.ru_stime
+            peak = usage.ru_maxrss / 1024
+            print(f"capdo evaluate {label}: {wall:.1f} s wall, {cpu:.1f} s CPU (exit "
+                  f"{done.returncode}, load {load:.1f}, children peak {peak:.0f} MB)",
+                  flush=True)  # fmt: skip
 
 
 def main(argv: list[str]) -> int:

@@ -78,3 +78,9 @@ def test_a_host_without_a_level_stops(tmp_path: Path) -> None:
 def _role_tasks(out: str, role: str) -> list[str]:
     tasks = re.findall(rf"^TASK \[{role} : (.*?)\] \*+$", out, re.M)
     return [t.split(" '", 1)[0].replace("arg spec", "").strip() for t in tasks]
+
+
+def test_forwarding_required_without_log_servers_stops(tmp_path: Path) -> None:
+    out = _play(tmp_path, "capdo_logging", {**GOOD, "capdo_log_servers": []})
+    assert "the estate names no log server" in out
+    assert "SRV.18 | The level asks for log forwarding" in out
