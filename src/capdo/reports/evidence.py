@@ -119,3 +119,10 @@ def sentences(
     if note:
         now = f"{now} — {note}" if now and now != "—" else note
     return wanted, now or "—"
+
+
+def reporting_period(today: date) -> tuple[date, date]:
+    """The annual reporting period holding ``today``: 15/12 to 14/12 (TT12 Art. 13)."""
+    if (today.month, today.day) >= (12, 15):
+        return date(today.year, 12, 15), date(today.year + 1, 12, 14)
+    return date(today.year - 1, 12, 15), date(today.year, 12, 14)
