@@ -84,9 +84,17 @@
     tr.parentNode.insertBefore(detail, tr.nextSibling);
     button.setAttribute("aria-expanded", "true"); button.textContent = d.text.close;
   }
+  function unfold(id) {
+    var more = document.getElementById(id);
+    if (more) { more.classList.remove("hidden-more"); }
+    var b = document.querySelector("button.more[data-more='" + id + "']");
+    if (b) { b.closest("tbody").remove(); }
+  }
   document.addEventListener("click", function (ev) {
     var b = ev.target.closest ? ev.target.closest("button.expand") : null;
     if (b) { toggle(b); }
+    var m = ev.target.closest ? ev.target.closest("button.more") : null;
+    if (m) { unfold(m.getAttribute("data-more")); }
   });
   var input = document.getElementById("filter");
   var failingOnly = document.getElementById("failing-only");
@@ -98,6 +106,7 @@
     if (texts === null) { texts = items.map(function (e) { return e.textContent.toLowerCase(); }); }
     var query = input.value.trim().toLowerCase(), onlyBad = failingOnly.checked, cat = category.value;
     var shown = 0;
+    if (query || onlyBad || cat) { unfold("actions-more"); }
     items.forEach(function (e, i) {
       var show = (!query || texts[i].indexOf(query) !== -1) && (!onlyBad || e.getAttribute("data-open") === "1");
       if (show && cat) {

@@ -121,6 +121,7 @@ def _context(report: ReportData, lang: Lang, folder: Path, print_mode: bool) -> 
         "r": report,
         "actions": actions,
         "system_cats": system_cats,
+        "names": lambda texts: "; ".join(dict.fromkeys(x.get(lang) for x in texts)),
         "technical": technical_rows,
         "period": t(
             "report.period",
@@ -262,7 +263,6 @@ def place_date(report: ReportData, lang: Lang) -> str:
         day=f"{day.day:02d}",
         month=f"{day.month:02d}",
         year=day.year,
-        date=date_text(day, lang),
     )
 
 
