@@ -59,10 +59,9 @@ def _parameters(compiled: CompiledLevel, requirement_id: str) -> tuple[tuple[str
         return ()
     out = []
     for name, param in sorted(item.parameters.items()):
-        shown = value_text(param.value) if param.value is not None else "—"
-        out.append(
-            (name, f"{shown} {param.unit}" if param.unit and param.value is not None else shown)
-        )
+        # the unit is part of the name (password_min_length, policy_review_months): renderers
+        # show the name's localized label, which carries the unit in the reader's language
+        out.append((name, value_text(param.value) if param.value is not None else "—"))
     return tuple(out)
 
 

@@ -13,7 +13,7 @@ import json
 from capdo.compliance.results import STATUSES
 from capdo.i18n import Lang, t
 from capdo.reports.data import ReportData
-from capdo.reports.evidence import date_text, sentences
+from capdo.reports.evidence import checker_label, date_text, sentences
 from capdo.reports.status import CATEGORIES, STYLES, finding_status, style
 from capdo.reports.text import regime_label
 
@@ -72,8 +72,10 @@ def detail_data(report: ReportData, lang: Lang) -> dict[str, object]:
                             finding_status(f.status, f.checker, detail, check),
                             strings(expected),
                             strings(actual),
-                            strings(f.checker or ""),
-                            [[strings(c.checker), c.status] for c in others] if conflict else 0,
+                            strings(checker_label(f.checker, lang)),
+                            [[strings(checker_label(c.checker, lang)), c.status] for c in others]
+                            if conflict
+                            else 0,
                         ]
                     )
                 rows.append([row.requirement_id, row.category, found])

@@ -64,6 +64,8 @@ def value(item: object, lang: Lang, field: str | None = None) -> str:
             return date_text(date(*(int(g) for g in match.groups())), lang)
         if field and "zone" in field:
             return zone_label(item, lang)
+        if field == "status" and f"report.level.{item}" in catalogue():
+            return t(f"report.level.{item}", lang)
         if _KEY.match(item) and item in catalogue():
             return t(item, lang)
         return _short(clean(mask(item)))
@@ -126,3 +128,11 @@ def reporting_period(today: date) -> tuple[date, date]:
     if (today.month, today.day) >= (12, 15):
         return date(today.year, 12, 15), date(today.year + 1, 12, 14)
     return date(today.year - 1, 12, 15), date(today.year, 12, 14)
+
+
+def checker_label(checker: str | None, lang: Lang) -> str:
+    """A checker's name as the officer reads it ('' for none)."""
+    if not checker:
+        return ""
+    key = f"report.checker.{checker}"
+    return t(key, lang) if key in catalogue() else checker

@@ -13,7 +13,7 @@ from capdo.compliance.evaluate import Finding
 from capdo.i18n import Lang, t
 from capdo.reports.actions import group_actions
 from capdo.reports.data import FAILING, RegimeReport, ReportData
-from capdo.reports.evidence import date_text, name_label, sentences
+from capdo.reports.evidence import checker_label, date_text, name_label, sentences
 from capdo.reports.hints import remediation
 from capdo.reports.status import finding_status
 from capdo.reports.status import style as category_style
@@ -42,10 +42,17 @@ def _finding_row(g: RegimeReport, f: Finding, lang: Lang) -> tuple[Value, ...]:
         status_label(f.original_status, lang),
         expected,
         actual,
-        f.checker or "",
+        checker_label(f.checker, lang),
         f.waiver_id or f.expired_waiver_id or "",
         remediation(f, info, lang) if f.original_status in FAILING else "",
     )
+
+
+def _shown(value: str, lang: Lang) -> str:
+    """A parameter value as text: yes/no for booleans."""
+    if value in ("true", "false"):
+        return t("report.ev.yes" if value == "true" else "report.ev.no", lang)
+    return value
 
 
 def write_xlsx(report: ReportData, lang: Lang, path: Path) -> Path:
@@ -128,7 +135,7 @@ def _fill(book: XlsxWriter, report: ReportData, lang: Lang) -> None:
                 category_style(r.category).label(lang),
                 *(r.counts.get(st, 0) for st in STATUS_ORDER),
                 ", ".join(r.waivers),
-                "; ".join(f"{name_label(n, lang)}: {v}" for n, v in r.parameters),
+                "; ".join(f"{name_label(n, lang)}: {_shown(v, lang)}" for n, v in r.parameters),
             )
             for g in report.regimes
             for s in g.systems
