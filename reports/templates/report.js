@@ -136,6 +136,11 @@
   }
   fromHash();
   window.addEventListener("hashchange", fromHash);
+  var fold = ["summary", "actions", "systems"].filter(function (id) {
+    var node = document.getElementById(id);
+    return node && node.getBoundingClientRect().top < window.innerHeight;
+  });
+  document.body.setAttribute("data-above-fold", fold.join(" "));
   document.body.setAttribute("data-filters", "ready");
   document.body.setAttribute("data-ready-ms", String(Math.round(performance.now())));
 })();

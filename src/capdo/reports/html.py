@@ -53,7 +53,7 @@ OPEN_SYSTEMS = 12
 """Up to this many system sections (over all regimes) are shown open; more start folded."""
 PRINT_MAX_ROWS = 300
 """Failing-requirement rows in the PDF; the rest is in the HTML and XLSX reports."""
-PRINT_MAX_HOSTS = 150
+PRINT_MAX_HOSTS = 40
 """Host rows in the PDF: the hosts with the most results not met come first."""
 
 
