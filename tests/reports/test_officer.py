@@ -179,3 +179,30 @@ def test_dossier_translates_internal_codes(
     assert info.type not in flat  # e.g. citizen-service
     assert info.scope not in flat  # e.g. province
     assert "Hệ thống phục vụ người dân, doanh nghiệp" in flat or "Hệ thống nội bộ" in flat
+
+
+def test_json_carries_categories_scores_and_actions(
+    records_file: Callable[..., Path], bare_lab: Path, tmp_path: Path
+) -> None:
+    from capdo.reports.json_report import write_json
+
+    report = report_for(bare_lab, (records_file("bad", FAILING_WEB),))
+    data = json.loads(write_json(report, tmp_path / "r.json").read_text(encoding="utf-8"))
+    actions = data["actions"]
+    assert len(actions) == len(report.actions)
+    srv03 = [a for a in actions if a["requirement"] == "SRV.03"]
+    assert srv03[0]["category"] == "fail"
+    assert srv03[0]["responsible_role"] == "operator"
+    system = data["regimes"][0]["systems"][0]
+    assert "technical_score" in system
+    assert "documentary_score" in system
+    categories = {r["category"] for r in system["requirements"]}
+    assert categories <= {
+        "fail",
+        "missing_evidence",
+        "not_reviewed",
+        "error",
+        "waived",
+        "pass",
+        "not_applicable",
+    }
