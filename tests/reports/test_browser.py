@@ -86,6 +86,9 @@ def test_lab_report_first_screen_filter_and_details(
     assert "lab-web01" in text
     assert "Chưa có kết quả kiểm tra tự động" in text or "Thiếu minh chứng" in text
     assert "{" not in text  # no raw JSON evidence
+    png = ARTEFACTS / "lab-vi-details-1400.png"
+    assert screenshot(path, png, width=1400, height=3600, fragment="#open=lab-dvc") == []
+    _not_blank(png)
 
 
 @needs_chromium
