@@ -8,9 +8,12 @@ evaluation, the report data build, the history store, and each renderer.
 
     python benchmarks/bench_reports.py                 # 1,000 targets
     python benchmarks/bench_reports.py --targets 200 --formats html,xlsx
+    python benchmarks/bench_reports.py --estate inventories/phutho --tti   # reference province
 
-Targets: HTML < 5 s, PDF < 60 s, XLSX < 10 s, peak memory < 1 GB. Peak memory is the
-process's maximum resident set size over the whole run.
+Targets (synthetic): HTML < 5 s, PDF < 60 s, XLSX < 10 s, peak memory < 1 GB. Targets (an
+estate, every format): all formats together <= 30 s, peak <= 500 MB, HTML <= 5 MB; with --tti
+the HTML is opened in headless Chromium and its time to interactive (the report script's
+``data-ready-ms``) is printed. Peak memory is the process's maximum resident set size.
 """
 
 from __future__ import annotations
@@ -18,10 +21,14 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import resource
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -30,14 +37,16 @@ from capdo.compliance.catalogue_model import Catalogue, CheckKind, RequirementSt
 from capdo.compliance.evaluate import ResultIndex, evaluate
 from capdo.compliance.results import Evidence, ResultRecord, Status
 from capdo.compliance.targets import SystemRef, Target
-from capdo.i18n import catalogue
+from capdo.i18n import Lang, catalogue
 from capdo.reports.build import build_report
 from capdo.reports.data import SystemInfo, TargetInfo
+from capdo.reports.dossier import write_annual
 from capdo.reports.html import write_html
-from capdo.reports.inputs import ReportInputs
+from capdo.reports.inputs import ReportInputs, load_inputs
 from capdo.reports.json_report import write_json
 from capdo.reports.junit import write_junit
 from capdo.reports.pdf import write_pdf
+from capdo.reports.sarif import write_sarif
 from capdo.reports.store import HistoryStore
 from capdo.reports.text import Text
 from capdo.reports.xlsx import write_xlsx
@@ -173,14 +182,115 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def estate_inputs(estate: Path, lang: Lang, folder: Path) -> ReportInputs:
+    """The estate as ``capdo report`` reads it, with no checker result file (estate checks,
+    registers and policy only: what the reference province yields without its hosts)."""
+    empty = folder / "no-results.jsonl"
+    empty.write_text("", encoding="utf-8")
+    return load_inputs(estate, (empty,), lang, MOMENT)
+
+
+def time_to_interactive(html: Path) -> tuple[int, float] | None:
+    """(ms from navigation to the report script's end, chromium wall s); None without it."""
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    if binary is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="capdo-bench-chromium-") as profile:
+        args = [
+            binary,
+            "--headless",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            f"--user-data-dir={profile}",
+            "--window-size=1400,1400",
+            "--dump-dom",
+            html.resolve().as_uri(),
+        ]
+        if os.geteuid() == 0:
+            args.insert(1, "--no-sandbox")
+        started = time.perf_counter()
+        done = subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
+        wall = time.perf_counter() - started
+    found = re.search(r'data-ready-ms="(\d+)"', done.stdout)
+    return (int(found.group(1)), wall) if found else None
+
+
+def run_estate(args: argparse.Namespace) -> int:
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    if args.formats == DEFAULT_FORMATS:
+        formats = [*formats, "sarif", "docx"]
+    with tempfile.TemporaryDirectory(prefix="capdo-bench-reports-") as folder:
+        out = Path(folder)
+        started = time.perf_counter()
+        cpu_start = time.process_time()
+        inputs = estate_inputs(Path(args.estate), args.lang, out)
+        load = time.perf_counter() - started
+        started = time.perf_counter()
+        report = build_report(inputs, today=TODAY, generated_at=MOMENT, run_key="bench-estate")
+        build = time.perf_counter() - started
+        print(
+            f"estate {inputs.estate_id}: {len(report.systems)} systems, "
+            f"{len(report.actions):,} actions; assess {load:.2f} s, build {build:.2f} s"
+        )
+        writers: dict[str, Callable[[], Path]] = {
+            "html": lambda: write_html(report, args.lang, out / "r.html"),
+            "pdf": lambda: write_pdf(report, args.lang, out / "r.pdf"),
+            "xlsx": lambda: write_xlsx(report, args.lang, out / "r.xlsx"),
+            "json": lambda: write_json(report, out / "r.json"),
+            "junit": lambda: write_junit(report, args.lang, out / "r.xml"),
+            "sarif": lambda: write_sarif(report, args.lang, out / "r.sarif"),
+            "docx": lambda: write_annual(report, args.lang, out / "annual.docx"),
+        }
+        total = load + build
+        sizes: dict[str, int] = {}
+        for fmt in formats:
+            started = time.perf_counter()
+            cpu = time.process_time()
+            path = writers[fmt]()
+            wall = time.perf_counter() - started
+            cpu = time.process_time() - cpu
+            total += wall
+            sizes[fmt] = path.stat().st_size
+            print(
+                f"{fmt:>6}: {wall:6.2f} s (CPU {cpu:5.2f} s)  {sizes[fmt] / 1e6:6.2f} MB  "
+                f"peak RSS {peak_rss_mb():5.0f} MB"
+            )
+        peak = peak_rss_mb()
+        ok = total <= 30.0 and peak <= 500.0 and sizes.get("html", 0) <= 5 * 1024 * 1024
+        cpu_total = time.process_time() - cpu_start
+        print(
+            f"all formats incl. assessment: {total:.1f} s wall, {cpu_total:.1f} s CPU "
+            f"(target 30 s); peak RSS {peak:.0f} MB "
+            f"(target 500 MB); HTML {sizes.get('html', 0) / 1e6:.2f} MB (target 5 MB)"
+            + (" ok" if ok else " OVER")
+        )
+        if args.tti and "html" in sizes:
+            found = time_to_interactive(out / "r.html")
+            if found is None:
+                print("time to interactive: chromium not available")
+            else:
+                print(f"time to interactive: {found[0]} ms (chromium wall {found[1]:.1f} s)")
+    print(f"load average while running: {os.getloadavg()[0]:.1f} (on {os.cpu_count()} CPUs)")
+    return 0 if ok else 1
+
+
+DEFAULT_FORMATS = "html,pdf,xlsx,json,junit"
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--estate", help="benchmark a real estate (e.g. inventories/phutho)")
+    parser.add_argument("--tti", action="store_true", help="measure time to interactive")
     parser.add_argument("--targets", type=int, default=1000)
-    parser.add_argument("--formats", default="html,pdf,xlsx,json,junit")
+    parser.add_argument("--formats", default=DEFAULT_FORMATS)
     parser.add_argument("--seed", type=int, default=20261121)
     parser.add_argument("--lang", default="vi", choices=["vi", "en"])
     args = parser.parse_args(argv)
     catalogue()  # the message catalogues, loaded once per process (not a renderer's cost)
+    if args.estate:
+        return run_estate(args)
     cat = synthetic_catalogue(load_catalogue(CATALOGUE))
     started = time.perf_counter()
     inputs = synthetic_inputs(cat, args.targets, args.seed)

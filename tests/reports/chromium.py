@@ -61,10 +61,14 @@ def open_page(path: Path) -> PageRun:
     return PageRun(dom, console_lines(log))
 
 
-def screenshot(path: Path, png: Path, width: int = 1400, height: int = 1800) -> list[str]:
-    """Write ``png``; returns the console lines of that load."""
+def screenshot(
+    path: Path, png: Path, width: int = 1400, height: int = 1800, fragment: str = ""
+) -> list[str]:
+    """Write ``png`` (of the page at ``fragment``, e.g. '#open=x'); returns the console lines."""
     png.parent.mkdir(parents=True, exist_ok=True)
     _, log = _run(
-        path.resolve().as_uri(), f"--screenshot={png.resolve()}", f"--window-size={width},{height}"
+        path.resolve().as_uri() + fragment,
+        f"--screenshot={png.resolve()}",
+        f"--window-size={width},{height}",
     )
     return console_lines(log)

@@ -25,7 +25,15 @@ def test_xlsx_reopens_with_every_finding(
     report = report_for(bare_lab, (records_file("bad", FAILING_WEB),))
     path = write_xlsx(report, "vi", tmp_path / "r.xlsx")
     wb = load_workbook(path, read_only=True)
-    assert wb.sheetnames == ["Tóm tắt", "Yêu cầu", "Kết quả", "Đối tượng", "Miễn trừ"]
+    assert wb.sheetnames == [
+        "Việc cần làm",
+        "Văn bản minh chứng còn thiếu",
+        "Tóm tắt",
+        "Yêu cầu",
+        "Kết quả",
+        "Đối tượng",
+        "Miễn trừ",
+    ]
     findings = list(wb["Kết quả"].iter_rows(values_only=True))
     expected = sum(len(h.findings) for g in report.regimes for h in g.hosts) + sum(
         len(s.management) for g in report.regimes for s in g.systems
@@ -33,10 +41,13 @@ def test_xlsx_reopens_with_every_finding(
     assert len(findings) - 1 == expected
     failed = [r for r in findings if r[1] == "lab-web01" and r[4] == "SRV.03"]
     assert failed
-    assert all(r[6] == "Không đạt" for r in failed)
+    assert all(r[6] == "Không đạt (kỹ thuật)" for r in failed)
     assert "minlen" in str(failed[0][9])
+    actions = list(wb["Việc cần làm"].iter_rows(values_only=True))
+    assert any(r[1] == "SRV.03" and r[3] == "Không đạt (kỹ thuật)" for r in actions)
     summary = list(wb["Tóm tắt"].iter_rows(values_only=True))
     assert summary[0][0] == "Chế độ"
+    assert summary[1][0] in ("Chế độ hiện hành (NĐ 85/2016)", "Chế độ mới (NĐ 331/2026)")
     assert {r[1] for r in summary[1:]} == {"lab-dvc", "lab-hatang", "lab-hntt"}
 
 
@@ -66,7 +77,8 @@ def test_docx_dossier_and_annual_reopen(
     assert plan
     assert plan[0][5].startswith("Không đạt")
     annual = Document(str(write_annual(report, "vi", tmp_path / "a.docx")))
-    rows = [[c.text for c in row.cells] for row in annual.tables[0].rows]
+    form = next(t for t in annual.tables if t.rows[0].cells[0].text == "STT")
+    rows = [[c.text for c in row.cells] for row in form.rows]
     assert rows[0][5] == "Tình trạng phê duyệt hồ sơ"
     by_name = {r[1]: r for r in rows[1:]}
     assert by_name["Cổng dịch vụ công (mô phỏng)"][5] == "Đã được phê duyệt"

@@ -28,15 +28,17 @@ def test_report_has_the_key_elements(records_file: Callable[..., Path], bare_lab
     report = report_for(bare_lab, (records_file("bad", FAILING_WEB),))
     page = render_html(report, "vi")
     tree = lxml_html.fromstring(page)
-    for anchor in ("summary", "systems", "management", "hosts", "waivers", "transition", "history"):
+    anchors = ("summary", "actions", "systems", "documents", "hosts", "waivers", "transition")
+    for anchor in (*anchors, "history"):
         assert tree.get_element_by_id(anchor) is not None
-    assert len(tree.find_class("card")) == 6  # 3 systems x 2 regimes
-    assert tree.get_element_by_id("req-legacy-lab-dvc-SRV.03") is not None
+    assert len(tree.find_class("kpi")) == 2  # one headline per regime
+    assert tree.get_element_by_id("row-lab-dvc") is not None
     assert tree.get_element_by_id("host-legacy-lab-web01") is not None
     text = tree.text_content()
-    assert "Chưa đáp ứng yêu cầu cấp độ 3" in text
+    assert "hệ thống đáp ứng cấp độ" in text
     assert "Trọng số" in text  # visible weights
-    assert "pwquality minlen" in text
+    data = tree.get_element_by_id("capdo-data").text
+    assert "pwquality minlen" in data  # the details, rendered on demand
 
 
 def test_self_contained(records_file: Callable[..., Path], bare_lab: Path) -> None:
@@ -49,7 +51,7 @@ def test_self_contained(records_file: Callable[..., Path], bare_lab: Path) -> No
 def test_english_on_request(records_file: Callable[..., Path], bare_lab: Path) -> None:
     report = report_for(bare_lab, (records_file("bad", FAILING_WEB),))
     english = _text(render_html(report, "en"))
-    assert "Does not meet level 3" in english
+    assert "systems meet their level" in english
     assert "Chưa đáp ứng" not in english
     assert "report." not in english  # no untranslated key leaks
 
@@ -71,7 +73,7 @@ def test_inventory_and_device_strings_are_escaped(
     page = render_html(report_for(bare_lab, (records_file("esc", banner, estate=bare_lab),)), "vi")
     assert "<script>alert" not in page
     assert "<img src=x" not in page
-    assert page.count("<script>") == 1  # the report's own filter script
+    assert page.count("<script>") == 1  # the report's own script (the data is JSON)
     assert BANNER in _text(page)
 
 

@@ -7,14 +7,17 @@ Nothing here formats text; see the renderers. The evaluation is
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from capdo.compliance.catalogue_model import Catalogue
 from capdo.compliance.compile import CompiledLevel, compile_level
 from capdo.compliance.diff import diff_regimes
 from capdo.compliance.evaluate import Evaluation, Finding
-from capdo.compliance.results import STATUSES
+from capdo.compliance.results import STATUSES, ResultRecord
+from capdo.reports.actions import build_actions
 from capdo.reports.data import (
+    CheckerResult,
     HostReport,
     RegimeReport,
     ReportData,
@@ -27,7 +30,9 @@ from capdo.reports.data import (
     TargetInfo,
     TransitionGap,
 )
+from capdo.reports.guidance import default_guidance
 from capdo.reports.inputs import ReportInputs
+from capdo.reports.status import Category, finding_status, worst
 from capdo.reports.text import Text, value_text
 
 
@@ -54,10 +59,9 @@ def _parameters(compiled: CompiledLevel, requirement_id: str) -> tuple[tuple[str
         return ()
     out = []
     for name, param in sorted(item.parameters.items()):
-        shown = value_text(param.value) if param.value is not None else "—"
-        out.append(
-            (name, f"{shown} {param.unit}" if param.unit and param.value is not None else shown)
-        )
+        # the unit is part of the name (password_min_length, policy_review_months): renderers
+        # show the name's localized label, which carries the unit in the reader's language
+        out.append((name, value_text(param.value) if param.value is not None else "—"))
     return tuple(out)
 
 
@@ -79,6 +83,7 @@ def regime_report(
         by_target[finding.target].append(finding)
     by_pair = {(f.requirement_id, f.target): f for f in evaluation.findings}
     compiled: dict[int, CompiledLevel] = {}
+    catalogue_checks = {r.id: r.check.value for r in catalogue.requirements}
     system_reports: list[SystemReport] = []
     for verdict in evaluation.systems:
         info = systems[verdict.system_id]
@@ -94,6 +99,7 @@ def regime_report(
                 if own is not None
                 else tuple(f for m in info.members if (f := by_pair.get((rid, m))) is not None)
             )
+            check = catalogue_checks.get(rid, "")
             rows.append(
                 RequirementRow(
                     requirement_id=rid,
@@ -104,6 +110,8 @@ def regime_report(
                     waivers=outcome.waivers,
                     parameters=_parameters(level, rid),
                     findings=found,
+                    category=row_category(outcome.status, found, check),
+                    documentary=check == "manual",
                 )
             )
         system_reports.append(SystemReport(info, verdict, tuple(rows)))
@@ -129,7 +137,39 @@ def regime_report(
         scoring=evaluation.scoring,
         unknown_members=evaluation.unknown_members,
         unassigned_targets=evaluation.unassigned_targets,
+        deadlines=tuple(catalogue.transition),
     )
+
+
+def row_category(status: str, findings: tuple[Finding, ...], check: str) -> Category:
+    """The officer's category of one requirement row: the most urgent of its results."""
+    if findings:
+        return worst(
+            [
+                finding_status(
+                    f.status, f.checker, f.evidence.detail if f.evidence else None, check
+                )
+                for f in findings
+            ]
+        )
+    return finding_status(status, None, None, check)
+
+
+def checker_results(
+    records: Iterable[ResultRecord],
+) -> dict[tuple[str, str], tuple[CheckerResult, ...]]:
+    """Every checker's result where several checkers reported on one requirement and target."""
+    seen: dict[tuple[str, str], dict[str, CheckerResult]] = defaultdict(dict)
+    for record in records:
+        evidence = record.evidence
+        seen[(record.requirement_id, record.target)][record.checker or ""] = CheckerResult(
+            checker=record.checker or "",
+            status=record.status,
+            expected=evidence.expected if evidence else None,
+            actual=evidence.actual if evidence else None,
+            detail=evidence.detail if evidence else None,
+        )
+    return {key: tuple(found.values()) for key, found in seen.items() if len(found) > 1}
 
 
 def transition_gaps(
@@ -177,6 +217,9 @@ def build_report(
         for regime in inputs.regimes
         if regime in inputs.evaluations
     ]
+    actions = build_actions(
+        regimes, inputs.systems, inputs.security_unit, default_guidance(), today
+    )
     return ReportData(
         estate_id=inputs.estate_id,
         organisation=inputs.organisation,
@@ -194,4 +237,6 @@ def build_report(
         history=history,
         diff=diff,
         notes=inputs.notes,
+        actions=actions,
+        checker_results=checker_results(inputs.records),
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from capdo.compliance.catalogue_loader import Regime
+from capdo.compliance.catalogue_model import Deadline
 from capdo.compliance.diff import RegimeDiff
 from capdo.compliance.evaluate import Finding, SystemVerdict
 from capdo.compliance.results import FAILING as RESULT_FAILING
@@ -114,6 +115,10 @@ class RequirementRow:
     parameters: tuple[tuple[str, str], ...]
     """(parameter name, value with unit) at the system's level."""
     findings: tuple[Finding, ...]
+    category: str = ""
+    """The officer's category (capdo.reports.status): fail, missing_evidence, not_reviewed…"""
+    documentary: bool = False
+    """Met by a document (a management requirement) rather than a technical check."""
 
     @property
     def problems(self) -> list[Finding]:
@@ -134,6 +139,20 @@ class SystemReport:
     @property
     def failing(self) -> tuple[RequirementRow, ...]:
         return tuple(r for r in self.rows if r.status in FAILING)
+
+    def score(self, documentary: bool) -> float | None:
+        """Technical or documentary score (0-100) over the rows of that kind.
+
+        The evaluation's own split scores are used when it provides them.
+        """
+        own = getattr(self.verdict, "documentary_score" if documentary else "technical_score", None)
+        if isinstance(own, int | float):
+            return float(own)
+        rows = [r for r in self.rows if r.documentary is documentary and r.credit is not None]
+        total = sum(r.weight for r in rows)
+        if not total:
+            return None
+        return 100.0 * sum(r.weight * (r.credit or 0.0) for r in rows) / total
 
     @property
     def management(self) -> tuple[RequirementRow, ...]:
@@ -168,6 +187,8 @@ class RegimeReport:
     scoring: dict[str, object]
     unknown_members: tuple[str, ...] = ()
     unassigned_targets: tuple[str, ...] = ()
+    deadlines: tuple[Deadline, ...] = ()
+    """The catalogue's transition milestones."""
 
     def waiver(self, waiver_id: str | None) -> WaiverUse | None:
         if waiver_id is None:
@@ -252,6 +273,55 @@ class RunDiff:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckerResult:
+    """One checker's result for a requirement on a target (several may disagree)."""
+
+    checker: str
+    status: str
+    expected: object = None
+    actual: object = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One thing to do: a requirement a system does not meet (under one or more regimes)."""
+
+    system_id: str
+    requirement_id: str
+    title: Text
+    category: str
+    severity: str
+    weight: float
+    regimes: tuple[str, ...]
+    sources: tuple[str, ...]
+    responsible: Text
+    responsible_role: str
+    """owner, operator or security (the estate's designated security unit)."""
+    deadline: date | None
+    deadline_reason: str
+    """Message key saying where the deadline comes from."""
+    remediation: Text
+    targets: tuple[str, ...] = ()
+    waiver_id: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "system": self.system_id,
+            "requirement": self.requirement_id,
+            "category": self.category,
+            "severity": self.severity,
+            "regimes": list(self.regimes),
+            "sources": list(self.sources),
+            "responsible": self.responsible.to_dict(),
+            "responsible_role": self.responsible_role,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "deadline_reason": self.deadline_reason,
+            "targets": list(self.targets),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class ReportData:
     estate_id: str
     organisation: Text
@@ -270,6 +340,10 @@ class ReportData:
     diff: RunDiff | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     """Localized lines about the inputs (bad result lines, unknown targets, policy issues)."""
+    actions: tuple[Action, ...] = ()
+    """What is to be done, one item per system and requirement (capdo.reports.actions)."""
+    checker_results: dict[tuple[str, str], tuple[CheckerResult, ...]] = field(default_factory=dict)
+    """(requirement, target) → every checker's result, where more than one checker reported."""
 
     def regime(self, regime: str) -> RegimeReport:
         for item in self.regimes:

@@ -9,18 +9,30 @@ marked placeholder. The annual report table follows Mẫu 08 (Decree 331).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt, RGBColor
 
 from capdo.i18n import Lang, t
 from capdo.inventory.levels import minimum_level
 from capdo.inventory.model import Inventory
-from capdo.reports.data import FAILING, RegimeReport, ReportData, SystemInfo, SystemReport
-from capdo.reports.text import clean, status_label
+from capdo.reports.actions import group_actions
+from capdo.reports.data import (
+    FAILING,
+    RegimeReport,
+    ReportData,
+    RequirementRow,
+    SystemInfo,
+    SystemReport,
+)
+from capdo.reports.evidence import date_text, reporting_period
+from capdo.reports.html import place_date
+from capdo.reports.text import clean, regime_label, status_label
 from capdo.safeio.write import atomic_open
 
 PLACEHOLDER_COLOUR = RGBColor(0xB0, 0x00, 0x20)
@@ -210,6 +222,7 @@ def build_dossier(
     regime = _primary(report)
     system = next((s for s in regime.systems if s.info.id == system_id), None) if regime else None
     doc = _doc()
+    national_heading(doc, report, lang, "report.doc.number-dossier")
     doc.add_heading(t("report.dossier.title", lang), level=0)
     doc.add_paragraph(info.name.get(lang)).runs[0].bold = True
     _todo(doc, lang, t("report.dossier.draft-note", lang))
@@ -221,9 +234,12 @@ def build_dossier(
         doc,
         [t("report.dossier.item", lang), t("report.dossier.value", lang)],
         [
-            (t("report.dossier.type", lang), info.type),
-            (t("report.dossier.scope-of", lang), info.scope),
-            (t("report.dossier.information", lang), ", ".join(info.information)),
+            (t("report.dossier.type", lang), t(f"report.systype.{info.type}", lang)),
+            (t("report.dossier.scope-of", lang), t(f"report.scope.{info.scope}", lang)),
+            (
+                t("report.dossier.information", lang),
+                ", ".join(t(f"report.info.{i}", lang) for i in info.information),
+            ),
             (t("report.dossier.users", lang), info.users),
             (t("report.dossier.subjects", lang), info.data_subjects),
             (
@@ -284,27 +300,194 @@ def write_dossier(
     return path
 
 
+PERIODIC_ASSESSMENT = "AUD.01"
+SECURITY_REGULATION = "GOV.02"
+
+
+def national_heading(doc: DocxDocument, report: ReportData, lang: Lang, number_key: str) -> None:
+    """The two-column heading of an administrative document (Decree 30/2020 layout)."""
+    table = doc.add_table(rows=2, cols=2)
+    left, right = table.rows[0].cells
+    left.text = ""
+    run = left.paragraphs[0].add_run(report.organisation.get(lang).upper())
+    run.bold = True
+    if report.security_unit is not None:
+        left.add_paragraph(report.security_unit.get(lang))
+    run = right.paragraphs[0].add_run(t("report.national.line1", lang))
+    run.bold = True
+    motto = right.add_paragraph().add_run(t("report.national.line2", lang))
+    motto.bold = True
+    motto.underline = True
+    for cell in (left, right):
+        for paragraph in cell.paragraphs:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    number, when = table.rows[1].cells
+    number.text = t(number_key, lang)
+    number.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    when.text = ""
+    place = when.paragraphs[0].add_run(place_date(report, lang))
+    place.italic = True
+    when.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _centered(doc: DocxDocument, text: str, bold: bool = False, size: int = 13) -> None:
+    paragraph = doc.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(text)
+    run.bold = bold
+    run.font.size = Pt(size)
+
+
+def _row_of(system: SystemReport | None, requirement_id: str) -> RequirementRow | None:
+    if system is None:
+        return None
+    return next((r for r in system.rows if r.requirement_id == requirement_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class SystemStatement:
+    """What the annual report states about one system, each derived from its evaluation."""
+
+    deployment: str
+    """full (meets its level), part (some requirement met), none."""
+    assessed: bool
+    """The periodic-assessment requirement is met."""
+    regulation: bool
+    """The security-regulation requirement is met."""
+
+
+def statement(system: SystemReport | None) -> SystemStatement:
+    if system is None:
+        return SystemStatement("none", False, False)
+    if system.verdict.meets:
+        deployment = "full"
+    elif any(r.category == "pass" for r in system.rows):
+        deployment = "part"
+    else:
+        deployment = "none"
+    assessed = (row := _row_of(system, PERIODIC_ASSESSMENT)) is not None and row.category == "pass"
+    regulation = (
+        row := _row_of(system, SECURITY_REGULATION)
+    ) is not None and row.category == "pass"
+    return SystemStatement(deployment, assessed, regulation)
+
+
+def recipients(report: ReportData, lang: Lang) -> list[str]:
+    ministry = "mps" if "new" in report.regimes_in_force else "mic"
+    return [
+        t(f"report.doc.recipient.{ministry}", lang),
+        t("report.doc.recipient.province", lang),
+    ]
+
+
+def signature(doc: DocxDocument, report: ReportData, lang: Lang, names: list[str]) -> None:
+    table = doc.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    left.text = ""
+    head = left.paragraphs[0].add_run(t("report.doc.cc", lang))
+    head.bold = True
+    head.italic = True
+    for name in [*names, t("report.doc.cc-archive", lang)]:
+        left.add_paragraph(f"- {name}").runs[0].font.size = Pt(10)
+    right.text = ""
+    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    right.paragraphs[0].add_run(t("report.doc.signer", lang)).bold = True
+    hint = right.add_paragraph()
+    hint.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    hint.add_run(t("report.sign.hint-seal", lang)).italic = True
+
+
 def build_annual(report: ReportData, lang: Lang) -> DocxDocument:
+    """The annual report (TT12 Art. 13–14 / Decree 331 Art. 35–36, Form 08), every figure and
+    every statement derived from the evaluation."""
     doc = _doc(landscape=True)
-    doc.add_heading(t("report.annual.title", lang), level=0)
-    doc.add_paragraph(report.organisation.get(lang))
+    national_heading(doc, report, lang, "report.doc.number")
+    start, end = reporting_period(report.today)
+    _centered(doc, t("report.annual.heading", lang), bold=True, size=14)
+    _centered(doc, t("report.annual.subject", lang, year=end.year), bold=True)
+    _centered(
+        doc,
+        t("report.period", lang, start=date_text(start, lang), end=date_text(end, lang)),
+    )
+    names = recipients(report, lang)
+    paragraph = doc.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run(t("report.doc.recipients", lang) + " ").bold = True
+    paragraph.add_run("; ".join(names))
     regime = _primary(report)
     verdicts = {s.info.id: s for s in regime.systems} if regime else {}
+    statements = {sid: statement(verdicts.get(sid)) for sid in report.systems}
+    assessed_known = report.record_count > 0 and regime is not None
+    doc.add_heading(t("report.annual.part1", lang), level=1)
+    doc.add_paragraph(t("report.annual.owner-line", lang, owner=report.organisation.get(lang)))
+    if report.security_unit is not None:
+        doc.add_paragraph(
+            t("report.annual.security-line", lang, unit=report.security_unit.get(lang))
+        )
+    if regime is not None:
+        doc.add_paragraph(
+            t(
+                "report.annual.basis-line",
+                lang,
+                date=date_text(report.today, lang),
+                records=report.record_count,
+                regime=regime_label(regime.regime, lang),
+            )
+        )
+    doc.add_heading(t("report.annual.part2", lang), level=1)
+    total = len(report.systems)
+    approved_n = sum(1 for s in report.systems.values() if s.level_status == "approved")
+    values = list(statements.values())
+    sentences_ = [
+        t(
+            "report.annual.s-total",
+            lang,
+            total=total,
+            approved=approved_n,
+            drafting=total - approved_n,
+        ),
+        t(
+            "report.annual.s-meets",
+            lang,
+            meets=sum(1 for v in values if v.deployment == "full"),
+            total=total,
+        ),
+        t(
+            "report.annual.s-deploy",
+            lang,
+            full=sum(1 for v in values if v.deployment == "full"),
+            part=sum(1 for v in values if v.deployment == "part"),
+            none=sum(1 for v in values if v.deployment == "none"),
+        ),
+        t("report.annual.s-quyche", lang, yes=sum(1 for v in values if v.regulation), total=total),
+        t("report.annual.s-assessed", lang, yes=sum(1 for v in values if v.assessed), total=total),
+    ]
+    counts = dict.fromkeys(("fail", "missing_evidence", "not_reviewed", "error"), 0)
+    for action in report.actions:
+        if action.category in counts and regime is not None and regime.regime in action.regimes:
+            counts[action.category] += 1
+    sentences_.append(
+        t(
+            "report.annual.s-actions",
+            lang,
+            fail=counts["fail"],
+            missing=counts["missing_evidence"],
+            review=counts["not_reviewed"],
+            error=counts["error"],
+        )
+    )
+    for line in sentences_:
+        doc.add_paragraph(line, style="List Bullet")
+    doc.add_heading(t("report.annual.part3", lang), level=1)
     rows = []
     for n, info in enumerate(report.systems.values(), start=1):
         approved = info.level_status == "approved"
         decision = (
-            f"{info.decision}, {info.decision_date.isoformat()}"
+            f"{info.decision}, {date_text(info.decision_date, lang)}"
             if approved and info.decision and info.decision_date
             else ""
         )
-        system = verdicts.get(info.id)
-        if system is None or report.record_count == 0:
-            deployed = ""
-        elif system.verdict.meets:
-            deployed = t("report.annual.deployed-full", lang)
-        else:
-            deployed = t("report.annual.deployed-part", lang)
+        said = statements[info.id]
         rows.append(
             (
                 n,
@@ -314,11 +497,14 @@ def build_annual(report: ReportData, lang: Lang) -> DocxDocument:
                 info.level,
                 t("report.annual.approved" if approved else "report.annual.drafting", lang),
                 decision,
-                "",
-                "",
-                deployed,
-                "",
-                t("report.annual.periodic", lang) if report.record_count else "",
+                t(
+                    "report.annual.quyche-yes" if said.regulation else "report.annual.quyche-no",
+                    lang,
+                ),
+                t(f"report.annual.deployed-{said.deployment}", lang) if assessed_known else "",
+                t("report.annual.periodic" if said.assessed else "report.annual.not-assessed", lang)
+                if assessed_known
+                else "",
             )
         )
     _table(
@@ -332,17 +518,56 @@ def build_annual(report: ReportData, lang: Lang) -> DocxDocument:
             t("report.annual.status", lang),
             t("report.annual.decision", lang),
             t("report.annual.quyche", lang),
-            t("report.annual.expected", lang),
             t("report.annual.deployed", lang),
-            t("report.annual.deploy-date", lang),
             t("report.annual.assessed", lang),
         ],
         rows,
     )
-    total = len(report.systems)
-    approved_n = sum(1 for s in report.systems.values() if s.level_status == "approved")
-    doc.add_paragraph(t("report.annual.counts", lang, total=total, approved=approved_n))
-    _todo(doc, lang, t("report.annual.todo", lang))
+    if regime is not None:
+        doc.add_heading(t("report.annual.part4", lang), level=1)
+        met: dict[str, list[int]] = {}
+        for system in regime.systems:
+            for row in system.rows:
+                if row.category == "not_applicable":
+                    continue
+                pair = met.setdefault(row.requirement_id, [0, 0])
+                pair[0 if row.category in ("pass", "waived") else 1] += 1
+        _table(
+            doc,
+            [
+                t("report.annual.criterion", lang),
+                t("report.annual.met", lang),
+                t("report.annual.not-met", lang),
+            ],
+            [
+                (f"{rid} {regime.requirements[rid].title.get(lang)}", ok, ko)
+                for rid, (ok, ko) in met.items()
+            ],
+        )
+    doc.add_heading(t("report.annual.part5", lang), level=1)
+    doc.add_paragraph(t("report.annual.roadmap-intro", lang))
+    _table(
+        doc,
+        [
+            t("report.col.requirement", lang),
+            t("report.col.category", lang),
+            t("report.col.systems", lang),
+            t("report.col.deadline", lang),
+            t("report.col.remediation", lang),
+        ],
+        [
+            (
+                f"{g.requirement_id} {g.title.get(lang)}",
+                t(f"report.category.{g.category}", lang),
+                len(g.systems),
+                date_text(g.deadline, lang),
+                g.remediation.get(lang),
+            )
+            for g in group_actions(report.actions)
+        ],
+    )
+    doc.add_paragraph()
+    signature(doc, report, lang, names)
     return doc
 
 

@@ -44,10 +44,13 @@ def _system(s: SystemReport) -> dict[str, object]:
         **s.verdict.to_dict(),
         "info": s.info.to_dict(),
         "failing": [r.requirement_id for r in s.failing],
+        "technical_score": s.score(False),
+        "documentary_score": s.score(True),
         "requirements": [
             {
                 "requirement_id": r.requirement_id,
                 "status": r.status,
+                "category": r.category,
                 "weight": r.weight,
                 "credit": r.credit,
                 "targets": r.counts,
@@ -109,6 +112,7 @@ def report_dict(report: ReportData) -> dict[str, object]:
         ],
         "diff": report.diff.to_dict() if report.diff else None,
         "notes": list(report.notes),
+        "actions": [a.to_dict() for a in report.actions],
     }
 
 

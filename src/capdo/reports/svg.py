@@ -119,3 +119,43 @@ def trend_chart(
         f'font-size="10" fill="#c62828">▮ {escape(failing_label)}</text></svg>'
     )
     return "".join(out)
+
+
+def category_chart(
+    counts: Mapping[str, int],
+    label: Callable[[str], str],
+    colour: Callable[[str], str],
+    x_axis: str,
+    y_axis: str,
+    width: int = 420,
+) -> str:
+    """Horizontal bars, one per category, with both axes labelled and each bar's value."""
+    names = [c for c in counts if counts[c]]
+    row, left, top, bottom = 18, 170, 16, 30
+    height = top + row * max(len(names), 1) + bottom
+    inner = width - left - 50
+    peak = max([counts[c] for c in names] or [1])
+    out = [
+        f'<svg class="chart" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="{escape(y_axis)} / {escape(x_axis)}">',
+        f'<text x="4" y="11" font-size="10" font-weight="bold">{escape(y_axis)}</text>',
+    ]
+    for i, name in enumerate(names):
+        y = top + i * row
+        w = inner * counts[name] / peak
+        out.append(
+            f'<text x="{left - 6}" y="{y + 12}" font-size="10.5" text-anchor="end">'
+            f"{escape(label(name))}</text>"
+            f'<rect x="{left}" y="{y + 2}" width="{max(w, 1):.1f}" height="{row - 5}" '
+            f'fill="{colour(name)}"/><text x="{left + w + 4:.1f}" y="{y + 12}" font-size="10">'
+            f"{counts[name]}</text>"
+        )
+    axis_y = top + row * max(len(names), 1) + 2
+    out.append(
+        f'<line x1="{left}" y1="{axis_y}" x2="{left + inner}" y2="{axis_y}" stroke="#757575"/>'
+        f'<text x="{left}" y="{axis_y + 12}" font-size="9">0</text>'
+        f'<text x="{left + inner}" y="{axis_y + 12}" font-size="9" text-anchor="end">{peak}</text>'
+        f'<text x="{left + inner / 2:.0f}" y="{axis_y + 24}" font-size="10" '
+        f'text-anchor="middle">{escape(x_axis)}</text></svg>'
+    )
+    return "".join(out)

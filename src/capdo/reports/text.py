@@ -24,7 +24,7 @@ _SECRET_PATTERNS: tuple[re.Pattern[str], ...] = (
         r"auth-key|authentication-key|psk|token|api[_-]?key)(\s+(?:\d{1,2}\s+)?|\s*[:=]\s*)"
         r"(\"[^\"]*\"|'[^']*'|\S+)"
     ),
-    re.compile(r"(?i)\b(irreversible-cipher|simple|sha256)\s+(\S{12,})"),
+    re.compile(r"(?i)\b(irreversible-cipher|cipher|simple|sha256)\s+(\S{12,})"),
 )
 MASK = "******"
 _MAYBE_SECRET = re.compile(
@@ -44,8 +44,84 @@ def mask(text: str) -> str:
     if not _MAYBE_SECRET.search(text):
         return text
     out = _SECRET_PATTERNS[0].sub(MASK, text)
-    out = _SECRET_PATTERNS[1].sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}", out)
-    return _SECRET_PATTERNS[2].sub(lambda m: f"{m.group(1)} {MASK}", out)
+    out = _SECRET_PATTERNS[1].sub(_mask_keyword, out)
+    return _SECRET_PATTERNS[2].sub(
+        lambda m: m.group(0) if m.group(2).isalpha() else f"{m.group(1)} {MASK}", out
+    )
+
+
+_PROSE_WORDS = frozenset(
+    [
+        "age",
+        "aging",
+        "algorithm",
+        "and",
+        "are",
+        "attempts",
+        "authentication",
+        "change",
+        "changes",
+        "complexity",
+        "configured",
+        "disabled",
+        "does",
+        "enabled",
+        "encryption",
+        "expiration",
+        "expiry",
+        "for",
+        "file",
+        "files",
+        "hashing",
+        "history",
+        "in",
+        "is",
+        "length",
+        "lifetime",
+        "lockout",
+        "login",
+        "maximum",
+        "minimum",
+        "must",
+        "not",
+        "of",
+        "on",
+        "or",
+        "policy",
+        "quality",
+        "required",
+        "requirements",
+        "reuse",
+        "set",
+        "should",
+        "strength",
+        "the",
+        "to",
+        "use",
+        "warning",
+        "with",
+    ]
+)
+
+
+_MODE_WORDS = frozenset({"irreversible-cipher", "cipher", "simple", "sha256"})
+"""Huawei's 'password cipher X': the value after the mode is masked by the last pattern."""
+
+
+def _prose(keyword: str, word: str) -> bool:
+    """'Failed Password Attempts', 'password policy': words of a sentence, not a secret."""
+    if not word.isalpha():
+        return False
+    if keyword[:1].isupper() and word[:1].isupper():
+        return True
+    return word.lower() in _PROSE_WORDS
+
+
+def _mask_keyword(match: re.Match[str]) -> str:
+    keyword, separator, secret = match.group(1), match.group(2), match.group(3)
+    if not separator.strip() and (_prose(keyword, secret) or secret.lower() in _MODE_WORDS):
+        return match.group(0)
+    return f"{keyword}{separator}{MASK}"
 
 
 def value_text(value: object) -> str:

@@ -12,9 +12,13 @@ from pathlib import Path
 from capdo.compliance.evaluate import Finding
 from capdo.compliance.results import STATUS_PRECEDENCE
 from capdo.i18n import Lang, t
+from capdo.reports.actions import group_actions
 from capdo.reports.data import FAILING, RegimeReport, ReportData
+from capdo.reports.evidence import checker_label, date_text, name_label, sentences
 from capdo.reports.hints import remediation
-from capdo.reports.text import clean, detail_text, status_label, value_text
+from capdo.reports.status import finding_status
+from capdo.reports.status import style as category_style
+from capdo.reports.text import clean, status_label
 from capdo.reports.xlsx_writer import Value, XlsxWriter
 from capdo.safeio.write import atomic_open
 
@@ -24,21 +28,33 @@ STATUS_ORDER = STATUS_PRECEDENCE
 def _finding_row(g: RegimeReport, f: Finding, lang: Lang) -> tuple[Value, ...]:
     info = g.requirements.get(f.requirement_id)
     ev = f.evidence
+    detail = ev.detail if ev else None
+    expected, actual = sentences(
+        ev.expected if ev else None, ev.actual if ev else None, detail, f.checker, lang
+    )
+    category = finding_status(f.status, f.checker, detail, info.check if info else None)
     return (
-        g.regime,
+        t(f"report.regime-short.{g.regime}", lang),
         f.target,
         t(f"report.kind.{f.target_kind}", lang),
         f.level,
         f.requirement_id,
         info.title.get(lang) if info else "",
-        status_label(f.status, lang),
+        category_style(category).label(lang),
         status_label(f.original_status, lang),
-        value_text(ev.expected) if ev else "",
-        value_text(ev.actual) if ev else "",
-        detail_text(ev.detail, lang) if ev else "",
+        expected,
+        actual,
+        checker_label(f.checker, lang),
         f.waiver_id or f.expired_waiver_id or "",
         remediation(f, info, lang) if f.original_status in FAILING else "",
     )
+
+
+def _shown(value: str, lang: Lang) -> str:
+    """A parameter value as text: yes/no for booleans."""
+    if value in ("true", "false"):
+        return t("report.ev.yes" if value == "true" else "report.ev.no", lang)
+    return value
 
 
 def write_xlsx(report: ReportData, lang: Lang, path: Path) -> Path:
@@ -51,6 +67,8 @@ def _fill(book: XlsxWriter, report: ReportData, lang: Lang) -> None:
 
     def tr(key: str) -> str:
         return t(key, lang)
+
+    _actions(book, report, lang)
 
     statuses = [status_label(s, lang) for s in STATUS_ORDER]
     ws = book.sheet(
@@ -71,7 +89,7 @@ def _fill(book: XlsxWriter, report: ReportData, lang: Lang) -> None:
     ws.rows(
         (
             (
-                g.regime,
+                t(f"report.regime-short.{g.regime}", lang),
                 s.info.id,
                 clean(s.info.name.get(lang)),
                 clean(s.info.owner.get(lang)),
@@ -109,17 +127,17 @@ def _fill(book: XlsxWriter, report: ReportData, lang: Lang) -> None:
     ws.rows(
         (
             (
-                g.regime,
+                t(f"report.regime-short.{g.regime}", lang),
                 s.info.id,
                 r.requirement_id,
                 g.requirements[r.requirement_id].title.get(lang),
                 t(f"report.group.{g.requirements[r.requirement_id].group}", lang),
                 r.weight,
                 r.credit,
-                status_label(r.status, lang),
+                category_style(r.category).label(lang),
                 *(r.counts.get(st, 0) for st in STATUS_ORDER),
                 ", ".join(r.waivers),
-                "; ".join(f"{n}={v}" for n, v in r.parameters),
+                "; ".join(f"{name_label(n, lang)}: {_shown(v, lang)}" for n, v in r.parameters),
             )
             for g in report.regimes
             for s in g.systems
@@ -137,9 +155,9 @@ def _fill(book: XlsxWriter, report: ReportData, lang: Lang) -> None:
             tr("report.col.title"),
             tr("report.col.status"),
             tr("report.col.original"),
-            tr("report.col.expected"),
-            tr("report.col.actual"),
-            tr("report.col.detail"),
+            tr("report.ev.expected"),
+            tr("report.ev.actual"),
+            tr("report.ev.checker"),
             tr("report.col.waiver"),
             tr("report.col.remediation"),
         ],
@@ -173,7 +191,7 @@ def _fill(book: XlsxWriter, report: ReportData, lang: Lang) -> None:
     ws.rows(
         (
             (
-                g.regime,
+                t(f"report.regime-short.{g.regime}", lang),
                 h.info.id,
                 t(f"report.kind.{h.info.kind}", lang),
                 clean(h.info.site_name.get(lang)) if h.info.site_name else h.info.site,
@@ -243,7 +261,7 @@ def _fill(book: XlsxWriter, report: ReportData, lang: Lang) -> None:
                 (
                     (
                         tr(f"report.diff.kind.{key}"),
-                        d.regime,
+                        t(f"report.regime-short.{d.regime}", lang),
                         d.requirement_id,
                         d.target,
                         status_label(d.previous, lang) if d.previous else "",
@@ -252,3 +270,60 @@ def _fill(book: XlsxWriter, report: ReportData, lang: Lang) -> None:
                     for d in items
                 ),
             )
+
+
+def _actions(book: XlsxWriter, report: ReportData, lang: Lang) -> None:
+    """The action list, one row per system and requirement, then missing documents."""
+    ws = book.sheet(
+        t("report.section.actions", lang),
+        [
+            t("report.col.system", lang),
+            t("report.col.requirement", lang),
+            t("report.col.title", lang),
+            t("report.col.category", lang),
+            t("report.col.severity", lang),
+            t("report.col.basis", lang),
+            t("report.col.responsible", lang),
+            t("report.col.deadline", lang),
+            t("report.col.remediation", lang),
+            t("report.col.targets", lang),
+        ],
+        [18, 11, 50, 18, 10, 30, 36, 14, 60, 30],
+    )
+    ws.rows(
+        (
+            a.system_id,
+            a.requirement_id,
+            clean(a.title.get(lang)),
+            category_style(a.category).label(lang),
+            t(f"report.severity.{a.severity}", lang),
+            "; ".join(a.sources),
+            f"{t(f'report.role.{a.responsible_role}', lang)}: {clean(a.responsible.get(lang))}",
+            date_text(a.deadline, lang),
+            a.remediation.get(lang),
+            ", ".join(a.targets[:20]),
+        )
+        for a in report.actions
+    )
+    ws = book.sheet(
+        t("report.section.documents", lang),
+        [
+            t("report.col.document", lang),
+            t("report.col.title", lang),
+            t("report.col.systems", lang),
+            t("report.col.deadline", lang),
+            t("report.col.basis", lang),
+        ],
+        [11, 50, 60, 14, 30],
+    )
+    ws.rows(
+        (
+            g.requirement_id,
+            clean(g.title.get(lang)),
+            ", ".join(g.systems),
+            date_text(g.deadline, lang),
+            "; ".join(g.sources),
+        )
+        for g in group_actions(report.actions)
+        if g.category == "missing_evidence"
+    )
