@@ -67,12 +67,12 @@ def plan(
         Step("provision", ("provision", "-i", est, "--artifacts", str(out / "provision"))),
         Step(
             "check",
-            ("check", "-i", est, "-o", str(results / "server.jsonl")),
+            ("check", "-i", est, "--out", str(results / "server.jsonl")),
             results / "server.jsonl",
         ),
         Step(
             "scan",
-            ("scan", "-i", est, "-o", str(out / "scap"))
+            ("scan", "-i", est, "--out", str(out / "scap"))
             + (("--install-scanner",) if install_scanner else ()),
             out / "scap" / "results.jsonl",
         ),

@@ -30,7 +30,7 @@ HTML_PATH = re.compile(r"(\S+\.html)\s*$")
 def run_command(
     inventory: InventoryOption = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Run directory (default out/runs/<time>).")
+        Path | None, typer.Option("--out", "-o", help="Run directory (default out/runs/<time>).")
     ] = None,
     lab: Annotated[
         bool, typer.Option("--lab/--no-lab", help="Bring the estate's lab up first (root).")
