@@ -16,6 +16,7 @@ import typer
 
 from capdo.cli import app
 from capdo.commands._options import OutputFormat
+from capdo.pipeline import plan
 from tests.conftest import REPO
 
 LAB = REPO / "inventories" / "lab"
@@ -112,6 +113,23 @@ def test_result_commands_take_format_text_or_json(path: str) -> None:
     assert option.type_descriptor.annotation is OutputFormat
     assert {f.value for f in OutputFormat} == {"text", "json"}
     assert option.default == OutputFormat.text
+
+
+def test_every_command_line_of_the_whole_job_parses(tmp_path: Path) -> None:
+    """``capdo run`` builds command lines: each must parse against today's options."""
+    steps = plan(LAB, tmp_path, "en", lab_workdir=tmp_path / "lab", install_scanner=True)
+    for step in steps:
+        words = list(step.args)
+        path: list[str] = []
+        while words and " ".join([*path, words[0]]) in COMMANDS:
+            path.append(words.pop(0))
+        command = COMMANDS[" ".join(path)]
+        assert path, step.args
+        with command.make_context(" ".join(path), words) as ctx:
+            assert ctx.params is not None
+        out = [w for w in step.args if w in ("--out", "-o")]
+        assert not [w for w in step.args if OTHER_OUTPUT_NAME.match(w)], step.args
+        assert len(out) <= 1, step.args
 
 
 def _json_stdout(*args: str, codes: tuple[int, ...] = (0,)) -> Any:

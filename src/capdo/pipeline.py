@@ -64,7 +64,7 @@ def plan(
     workdir = ("--workdir", str(lab_workdir)) if lab_workdir is not None else ()
     steps = [
         Step("lab", ("lab", "up", "-i", est, *workdir)),
-        Step("provision", ("provision", "-i", est, "--artifacts", str(out / "provision"))),
+        Step("provision", ("provision", "-i", est, "--out", str(out / "provision"))),
         Step(
             "check",
             ("check", "-i", est, "--out", str(results / "server.jsonl")),

@@ -3,7 +3,7 @@
 ``ansible-playbook -i <estate> playbooks/<playbook>.yml [--check --diff] [--limit ...]`` run
 through ansible-runner from the repository root (where ansible.cfg enables the capdo inventory
 plugin), with per-host progress, a changed/failed summary per host, and ansible-runner's
-artifacts (job events, stdout, per-host status) kept under ``--artifacts``. Exit codes: 0 ok,
+artifacts (job events, stdout, per-host status) kept under ``--out``. Exit codes: 0 ok,
 2 usage error or a failed play (ansible-playbook's code is shown).
 """
 
@@ -85,7 +85,8 @@ def provision(
     artifacts: Annotated[
         Path,
         typer.Option(
-            "--artifacts",
+            "--out",
+            "-o",
             help="Where ansible-runner keeps each run's job events, stdout and per-host status.",
         ),
     ] = Path("out/provision"),
