@@ -4,6 +4,7 @@ text|json`` wherever a command prints a result, and that JSON valid on stdout al
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -132,7 +133,9 @@ def test_every_command_line_of_the_whole_job_parses(tmp_path: Path) -> None:
         assert len(out) <= 1, step.args
 
 
-def _json_stdout(*args: str, codes: tuple[int, ...] = (0,)) -> Any:
+def _json_stdout(
+    *args: str, codes: tuple[int, ...] = (0,), env: dict[str, str] | None = None
+) -> Any:
     """Run capdo as a user would; stdout must be exactly one JSON document."""
     done = subprocess.run(
         [sys.executable, "-m", "capdo.cli", *args, "--format", "json", "--lang", "en"],
@@ -141,6 +144,7 @@ def _json_stdout(*args: str, codes: tuple[int, ...] = (0,)) -> Any:
         timeout=300,
         check=False,
         cwd=REPO,
+        env={**os.environ, **(env or {})},
     )
     assert done.returncode in codes, done.stderr
     assert "Traceback" not in done.stderr
@@ -188,3 +192,38 @@ def test_schema_docs_json(tmp_path: Path) -> None:
     data = _json_stdout("schema", "docs", "-o", str(tmp_path))
     assert data["files"]
     assert all(Path(name).is_file() for name in data["files"])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("inventory", "validate", "-i", str(LAB)),
+        ("inventory", "show", "-i", str(LAB)),
+        ("inventory", "graph", "-i", str(LAB)),
+        ("catalogue", "validate"),
+        ("evaluate", "-i", str(LAB)),  # warnings about the policy go to stderr
+    ],
+    ids=" ".join,
+)
+def test_read_only_commands_print_only_json(args: tuple[str, ...]) -> None:
+    assert isinstance(_json_stdout(*args), dict | list)
+
+
+def test_lab_status_json_without_a_lab(tmp_path: Path) -> None:
+    data = _json_stdout("lab", "status", "--workdir", str(tmp_path / "none"))
+    assert isinstance(data, dict)
+
+
+def test_endpoints_render_json(tmp_path: Path) -> None:
+    env = {"CAPDO_LAB_ENDPOINT_PASSWORD": "render-only-" + tmp_path.name}
+    data = _json_stdout("endpoints", "render", "-i", str(LAB), "-o", str(tmp_path / "p"), env=env)
+    assert data == {"out": str(tmp_path / "p"), "endpoints": 3, "unsupported": []}
+
+
+def test_run_json_lists_its_steps(tmp_path: Path) -> None:
+    steps = ("provision", "check", "scan", "network-push", "network-audit", "endpoints")
+    skip = [a for step in steps for a in ("--skip", step)]  # only the report step runs
+    data = _json_stdout("run", "-i", str(LAB), *skip, "-o", str(tmp_path), codes=(0, 2))
+    assert data["out"] == str(tmp_path)
+    assert [s["step"] for s in data["steps"]] == ["report"]
+    assert Path(data["steps"][0]["log"]).is_file()
