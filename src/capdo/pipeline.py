@@ -64,15 +64,15 @@ def plan(
     workdir = ("--workdir", str(lab_workdir)) if lab_workdir is not None else ()
     steps = [
         Step("lab", ("lab", "up", "-i", est, *workdir)),
-        Step("provision", ("provision", "-i", est, "--artifacts", str(out / "provision"))),
+        Step("provision", ("provision", "-i", est, "--out", str(out / "provision"))),
         Step(
             "check",
-            ("check", "-i", est, "-o", str(results / "server.jsonl")),
+            ("check", "-i", est, "--out", str(results / "server.jsonl")),
             results / "server.jsonl",
         ),
         Step(
             "scan",
-            ("scan", "-i", est, "-o", str(out / "scap"))
+            ("scan", "-i", est, "--out", str(out / "scap"))
             + (("--install-scanner",) if install_scanner else ()),
             out / "scap" / "results.jsonl",
         ),

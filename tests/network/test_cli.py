@@ -22,7 +22,7 @@ def run(*args: str) -> tuple[int, str]:
 
 
 def test_render_writes_configs(tmp_path: Path) -> None:
-    code, out = run("render", "--out-dir", str(tmp_path))
+    code, out = run("render", "--out", str(tmp_path))
     assert code == 0, out
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "lab-core01.cfg",
@@ -39,7 +39,7 @@ def test_bad_limit_is_a_clear_error() -> None:
 
 
 def test_backup_diff_push_audit(lab: DeviceLab, tmp_path: Path) -> None:
-    code, out = run("backup", "--out-dir", str(tmp_path / "bk"))
+    code, out = run("backup", "--out", str(tmp_path / "bk"))
     assert code == 0, out
     assert (tmp_path / "bk" / "latest" / "lab-core01.cfg").is_file()
     assert "fakehash" not in (tmp_path / "bk" / "latest" / "lab-core01.cfg").read_text()

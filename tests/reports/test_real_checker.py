@@ -45,7 +45,7 @@ def test_network_audit_records_make_a_report_and_a_diff(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     configs = tmp_path / "configs"
-    _capdo("network", "render", "-i", str(LAB), "--out-dir", str(configs))
+    _capdo("network", "render", "-i", str(LAB), "--out", str(configs))
     first = tmp_path / "audit-1.jsonl"
     _audit(configs, first)
     common = ["report", "-i", str(LAB), "--store", "h.sqlite", "--out", "out", "-f", "html,json"]

@@ -40,7 +40,7 @@ def capdo(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
     ],
 )
 def test_usage_errors_exit_2_without_traceback(tmp_path: Path, args: list[str], text: str) -> None:
-    done = capdo(*args, "--output", str(tmp_path))
+    done = capdo(*args, "--out", str(tmp_path))
     assert done.returncode == 2, done.stdout + done.stderr
     assert text in done.stderr + done.stdout
     assert "Traceback" not in done.stderr
@@ -61,7 +61,7 @@ def test_unreachable_server_gives_an_error_record_and_the_run_goes_on(
     )
     out = tmp_path / "out"
     done = capdo(
-        "--limit", "lab-web01", "--limit", "lab-mcu01", "--output", str(out),
+        "--limit", "lab-web01", "--limit", "lab-mcu01", "--out", str(out),
         env={"CAPDO_CONNECTIONS": str(overlay)},
     )  # fmt: skip
     assert done.returncode == 1, done.stderr
@@ -78,7 +78,7 @@ def test_unreachable_server_gives_an_error_record_and_the_run_goes_on(
         "anssi_bp28_minimal",
     ]
     forced = capdo(
-        "--limit", "lab-mcu01", "--level", "4", "--output", str(tmp_path / "l4"),
+        "--limit", "lab-mcu01", "--level", "4", "--out", str(tmp_path / "l4"),
         "--format", "json", env={"CAPDO_CONNECTIONS": str(overlay)},
     )  # fmt: skip
     assert forced.returncode == 1
@@ -93,7 +93,7 @@ def test_chroot_mode_warns_about_package_rules(
     out = tmp_path / "out"
     done = capdo(
         "--mode", "chroot", "--chroot", str(root), "--limit", "lab-mcu01",
-        "--output", str(out), "--no-fix",
+        "--out", str(out), "--no-fix",
     )  # fmt: skip
     assert done.returncode in (0, 1), done.stderr
     assert "package rule results are unreliable" in done.stdout
@@ -104,6 +104,6 @@ def test_chroot_mode_warns_about_package_rules(
     assert any(r.requirement_id == "SRV.14" for r in records)
     vi = capdo(
         "--mode", "chroot", "--chroot", str(root), "--limit", "lab-mcu01",
-        "--output", str(tmp_path / "vi"), "--no-fix", env={"CAPDO_LANG": "vi"},
+        "--out", str(tmp_path / "vi"), "--no-fix", env={"CAPDO_LANG": "vi"},
     )  # fmt: skip
     assert "không đáng tin" in vi.stdout

@@ -22,7 +22,7 @@ def test_provision_keeps_artifacts_and_sums_up_per_host(
     secret = "capdo-test-secret-value-4711"
     done = subprocess.run(
         [sys.executable, "-m", "capdo.cli", "provision", "-i", str(converged.estate),
-         "-l", "lab-mcu01", "--artifacts", str(artifacts), "--lang", "en"],
+         "-l", "lab-mcu01", "--out", str(artifacts), "--lang", "en"],
         cwd=REPO, env={**converged.env, "CAPDO_LAB_DEVICE_PASSWORD": secret},
         capture_output=True, text=True, timeout=900,
     )  # fmt: skip
@@ -46,7 +46,7 @@ def test_provision_keeps_artifacts_and_sums_up_per_host(
 def test_failed_provision_shows_why_and_exits_2(converged: ServerLab, tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "capdo.cli", "provision", "-i", str(converged.estate),
-         "-l", "lab-db01", "--artifacts", str(tmp_path / "a"), "--lang", "en"],
+         "-l", "lab-db01", "--out", str(tmp_path / "a"), "--lang", "en"],
         cwd=REPO, env=converged.env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     assert done.returncode == 2

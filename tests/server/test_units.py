@@ -105,7 +105,7 @@ def test_unreachable_host_gives_error_records(
         (["check", "-i", str(LAB), "--limit", "nosuch"], "No server matches"),
         (["check", "-i", str(LAB), "--level", "9"], "1 to 5"),
         (["check", "-i", str(LAB), "--jobs", "0"], "--jobs"),
-        (["check", "-i", str(LAB), "--output", "/nonexistent/dir/r.jsonl"], "Cannot write"),
+        (["check", "-i", str(LAB), "--out", "/nonexistent/dir/r.jsonl"], "Cannot write"),
         (["provision", "-i", str(LAB), "--playbook", "nosuch"], "Playbook not found"),
         (["provision", "-i", str(LAB), "--check", "--limit", "nosuchhost"], "ended with code"),
     ],

@@ -2,7 +2,7 @@
 
 Hosts are selected from the inventory (``--limit``, ``--site``, ``--system``, ``--level``)
 and checked in parallel over multiplexed SSH; every outcome becomes a result record in
-``--output`` (JSON lines). Exit codes: 0 the run completed (findings are data), 1 the
+``--out`` (JSON lines). Exit codes: 0 the run completed (findings are data), 1 the
 ``--fail-on`` threshold was hit, 2 usage or operational error.
 """
 
@@ -104,7 +104,7 @@ def check(
         int | None, typer.Option("--level", help="Only servers at this level.")
     ] = None,
     output_file: Annotated[
-        Path, typer.Option("--output", "-o", help="Result records (JSON lines).")
+        Path, typer.Option("--out", "-o", help="Result records (JSON lines).")
     ] = Path("server-results.jsonl"),
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", help="Hosts checked in parallel (workers).")

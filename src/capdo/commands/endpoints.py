@@ -125,6 +125,7 @@ def render(
     show: Annotated[
         str | None, typer.Option("--show", help="Print one endpoint's files (password masked).")
     ] = None,
+    output: FormatOption = OutputFormat.text,
     lang: LangOption = "vi",
 ) -> None:
     """Tạo tệp cấp phát theo MAC cho từng điểm cầu (render per-MAC provisioning files)."""
@@ -158,6 +159,10 @@ def render(
         write_tree(out, rendered)
     except OSError as exc:
         raise _fail(t("endpoints.error.output", language, path=out, detail=exc.strerror)) from None
+    if output is OutputFormat.json:
+        payload = {"out": str(out), "endpoints": len(rendered), "unsupported": skipped}
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
     typer.echo(t("endpoints.render.done", language, count=len(rendered), path=out))
 
 

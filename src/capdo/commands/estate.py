@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from capdo.commands._options import LangOption, parse_lang
+from capdo.commands._options import FormatOption, LangOption, OutputFormat, parse_lang
 from capdo.i18n import t
 
 
@@ -27,10 +28,11 @@ app = typer.Typer(
 @app.command("new")
 def new(
     description: Annotated[Path, typer.Argument(help=_help("estate.cli.arg.description"))],
-    out: Annotated[Path, typer.Option("--out", help=_help("estate.cli.opt.out"))],
+    out: Annotated[Path, typer.Option("--out", "-o", help=_help("estate.cli.opt.out"))],
     provinces: Annotated[
         int, typer.Option("--provinces", min=1, max=99, help=_help("estate.cli.opt.provinces"))
     ] = 1,
+    output: FormatOption = OutputFormat.text,
     lang: LangOption = "vi",
 ) -> None:
     """Tạo kho dữ liệu hạ tầng từ bản mô tả (write a complete estate from a description)."""
@@ -60,8 +62,20 @@ def new(
     except OSError as error:
         typer.echo(f"capdo: {t('estate.error.write', language, path=out, detail=error)}", err=True)
         raise typer.Exit(2) from None
-    typer.echo(t("estate.new.written", language, count=count, path=out))
     result = load_estate(out)
+    if output is OutputFormat.json:
+        findings = [
+            {
+                "location": finding.location(Path.cwd()),
+                "rule": finding.rule,
+                "message": finding.message(language),
+            }
+            for finding in result.findings
+        ]
+        payload = {"out": str(out), "files": count, "valid": result.ok, "findings": findings}
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        raise typer.Exit(0 if result.ok else 1)
+    typer.echo(t("estate.new.written", language, count=count, path=out))
     for finding in result.findings:
         typer.echo(f"{finding.location(Path.cwd())}: {finding.rule} {finding.message(language)}")
     if not result.ok:

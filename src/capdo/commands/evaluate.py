@@ -35,7 +35,7 @@ def evaluate_command(
         typer.Option("--results", "-r", help="Result files (JSONL) from checkers; repeatable."),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Write records and evaluations here.")
+        Path | None, typer.Option("--out", "-o", help="Write records and evaluations here.")
     ] = None,
     oscal: Annotated[
         bool,

@@ -250,7 +250,7 @@ def export_command(
     output: Annotated[
         str, typer.Option("--format", help="ansible, nornir, pyinfra or json.")
     ] = "ansible",
-    out: Annotated[Path, typer.Option("--out", help="Directory to write into.")] = Path(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Directory to write into.")] = Path(
         "out/inventory"
     ),
     inventory: InventoryOption = None,
@@ -275,7 +275,7 @@ def _help(key: str) -> str:
 
 @app.command("template")
 def template_command(
-    out: Annotated[Path, typer.Option("--out", help=_help("sheets.cli.opt.out"))] = Path(
+    out: Annotated[Path, typer.Option("--out", "-o", help=_help("sheets.cli.opt.out"))] = Path(
         "capdo-inventory.xlsx"
     ),
     fmt: Annotated[str, typer.Option("--format", help=_help("sheets.cli.opt.format"))] = "xlsx",

@@ -49,7 +49,7 @@ LimitOption = Annotated[
     list[str] | None,
     typer.Option("--limit", "-l", help="Device names/globs or site:/role:/platform:/level: items."),
 ]
-OutDirOption = Annotated[Path | None, typer.Option("--out-dir", help="Output folder.")]
+OutDirOption = Annotated[Path | None, typer.Option("--out", "-o", help="Output folder.")]
 WorkersOption = Annotated[int, typer.Option("--workers", min=1, help="Parallel devices.")]
 WaitOption = Annotated[
     bool,
@@ -105,6 +105,7 @@ def render(
     inventory: InventoryOption = None,
     limit: LimitOption = None,
     out_dir: OutDirOption = None,
+    output: FormatOption = OutputFormat.text,
     lang: LangOption = "vi",
 ) -> None:
     """Sinh cấu hình dự kiến (render intended configs) to out/network/intended/<device>.cfg."""
@@ -114,6 +115,10 @@ def render(
     result = Renderer(estate.templates_dir).render_many(estate.context, devices)  # type: ignore[arg-type]
     folder = out_dir or Path("out/network/intended")
     write_configs(result.configs, folder)
+    if output is OutputFormat.json:
+        payload = {"out": str(folder), "devices": sorted(result.configs), "skipped": result.skipped}
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
     typer.echo(t("network.render.done", language, count=len(result.configs), path=str(folder)))
     for name, platform in sorted(result.skipped.items()):
         typer.echo(t("network.render.skipped", language, device=name, platform=platform))
@@ -218,7 +223,10 @@ def diff(
     inventory: InventoryOption = None,
     limit: LimitOption = None,
     workers: WorkersOption = 10,
-    from_backup: Annotated[Path | None, typer.Option("--from-backup")] = None,
+    from_backup: Annotated[
+        Path | None,
+        typer.Option("--from-backup", help="Compare with this backup folder, not the devices."),
+    ] = None,
     output: FormatOption = OutputFormat.text,
     lang: LangOption = "vi",
 ) -> None:
@@ -301,12 +309,19 @@ def push(
 def audit(
     inventory: InventoryOption = None,
     limit: LimitOption = None,
-    from_backup: Annotated[Path | None, typer.Option("--from-backup")] = None,
+    from_backup: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-backup",
+            help="Backup folder to audit (default out/network/backup/latest).",
+        ),
+    ] = None,
     live: Annotated[bool, typer.Option("--live", help="Read configs from the devices.")] = False,
-    out: Annotated[Path, typer.Option("--out", help="Result records (JSONL).")] = Path(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Result records (JSONL).")] = Path(
         "out/network/audit.jsonl"
     ),
     workers: WorkersOption = 10,
+    output: FormatOption = OutputFormat.text,
     lang: LangOption = "vi",
 ) -> None:
     """Kiểm tra cấu hình theo cấp độ (audit configs against the level's requirements)."""
@@ -346,6 +361,9 @@ def audit(
         s: sum(1 for r in records if r.status == s)
         for s in ("pass", "fail", "error", "not_applicable")
     }
-    typer.echo(t("network.audit.done", language, path=str(out), **counts))
+    if output is OutputFormat.json:
+        typer.echo(json.dumps({"out": str(out), "counts": counts}, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(t("network.audit.done", language, path=str(out), **counts))
     if counts["fail"] or counts["error"]:
         raise typer.Exit(EXIT_FINDINGS)

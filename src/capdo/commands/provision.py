@@ -3,12 +3,14 @@
 ``ansible-playbook -i <estate> playbooks/<playbook>.yml [--check --diff] [--limit ...]`` run
 through ansible-runner from the repository root (where ansible.cfg enables the capdo inventory
 plugin), with per-host progress, a changed/failed summary per host, and ansible-runner's
-artifacts (job events, stdout, per-host status) kept under ``--artifacts``. Exit codes: 0 ok,
+artifacts (job events, stdout, per-host status) kept under ``--out``. Exit codes: 0 ok,
 2 usage error or a failed play (ansible-playbook's code is shown).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import shlex
 import shutil
 import sys
@@ -18,8 +20,10 @@ from typing import Annotated
 import typer
 
 from capdo.commands._options import (
+    FormatOption,
     InventoryOption,
     LangOption,
+    OutputFormat,
     UsageError,
     parse_lang,
     resolve_inventory_dir,
@@ -81,7 +85,8 @@ def provision(
     artifacts: Annotated[
         Path,
         typer.Option(
-            "--artifacts",
+            "--out",
+            "-o",
             help="Where ansible-runner keeps each run's job events, stdout and per-host status.",
         ),
     ] = Path("out/provision"),
@@ -93,6 +98,7 @@ def provision(
             show_default=False,
         ),
     ] = None,
+    output: FormatOption = OutputFormat.text,
     lang: LangOption = "vi",
 ) -> None:
     """Chạy ansible-playbook với kho dữ liệu của capdo (run ansible-playbook on the estate)."""
@@ -127,7 +133,19 @@ def provision(
         )
     except RuntimeError:
         raise _fail(t("provision.error.no-mitogen", language)) from None
-    print_summary(run, language, Console(highlight=False))
+    if output is OutputFormat.json:
+        hosts = {name: dataclasses.asdict(host) for name, host in sorted(run.hosts.items())}
+        payload = {
+            "ok": run.ok,
+            "rc": run.rc,
+            "status": run.status,
+            "seconds": round(run.seconds, 2),
+            "artifacts": str(run.artifacts),
+            "hosts": hosts,
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print_summary(run, language, Console(highlight=False))
     if not run.ok:
         stdout = run.artifacts / "stdout"
         if stdout.is_file():  # the end of ansible-playbook's own output says what went wrong

@@ -294,7 +294,9 @@ def _data_only(
 @app.command("national")
 def national(
     folders: Annotated[list[Path], typer.Argument(help=_help("national.cli.arg.folders"))],
-    out: Annotated[Path, typer.Option("--out", help=_help("national.cli.opt.out"))] = DEFAULT_OUT,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help=_help("national.cli.opt.out"))
+    ] = DEFAULT_OUT,
     lang: LangOption = "vi",
 ) -> None:
     """Tổng hợp toàn quốc (national roll-up) from several estates' evaluation outputs."""

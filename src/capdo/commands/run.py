@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,8 +11,10 @@ from typing import Annotated
 import typer
 
 from capdo.commands._options import (
+    FormatOption,
     InventoryOption,
     LangOption,
+    OutputFormat,
     UsageError,
     parse_lang,
     resolve_inventory_dir,
@@ -30,7 +33,7 @@ HTML_PATH = re.compile(r"(\S+\.html)\s*$")
 def run_command(
     inventory: InventoryOption = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Run directory (default out/runs/<time>).")
+        Path | None, typer.Option("--out", "-o", help="Run directory (default out/runs/<time>).")
     ] = None,
     lab: Annotated[
         bool, typer.Option("--lab/--no-lab", help="Bring the estate's lab up first (root).")
@@ -45,6 +48,7 @@ def run_command(
         bool,
         typer.Option("--install-scanner", help="Let the scan install openscap-scanner on hosts."),
     ] = False,
+    output: FormatOption = OutputFormat.text,
     lang: LangOption = "vi",
 ) -> None:
     """Every step in order; a failing step is reported and the others go on."""
@@ -60,8 +64,10 @@ def run_command(
     out = out or Path("out") / "runs" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     skipped = list(skip or []) + ([] if lab else ["lab"])
     steps = plan(estate, out, language, skipped, lab_workdir, install_scanner)
+    progress_to_stderr = output is OutputFormat.json  # stdout holds only the JSON result
     typer.echo(
-        t("run.start", language, estate=estate, out=out, steps=" → ".join(s.name for s in steps))
+        t("run.start", language, estate=estate, out=out, steps=" → ".join(s.name for s in steps)),
+        err=progress_to_stderr,
     )
 
     def show(outcome: StepOutcome) -> None:
@@ -74,17 +80,34 @@ def run_command(
                 code=outcome.code,
                 seconds=f"{outcome.seconds:.1f}",
                 log=outcome.log,
-            )
+            ),
+            err=progress_to_stderr,
         )
 
     outcomes = run(steps, out, lab_environment(lab_workdir), show, lab_workdir)
     report_log = next((o.log for o in outcomes if o.step.name == "report" and o.ok), None)
+    report: Path | None = None
     if report_log is not None:
         for line in reversed(report_log.read_text(encoding="utf-8").splitlines()):
             match = HTML_PATH.search(line)
             if match:
-                typer.echo(t("run.report", language, path=Path(match.group(1)).resolve()))
+                report = Path(match.group(1)).resolve()
                 break
+    if output is OutputFormat.json:
+        steps_json = [
+            {
+                "step": o.step.name,
+                "ok": o.ok,
+                "code": o.code,
+                "seconds": round(o.seconds, 2),
+                "log": str(o.log),
+            }
+            for o in outcomes
+        ]
+        payload = {"out": str(out), "steps": steps_json, "report": report and str(report)}
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    elif report is not None:
+        typer.echo(t("run.report", language, path=report))
     failed = [o.step.name for o in outcomes if not o.ok]
     if failed:
         typer.echo(t("run.failed", language, steps=", ".join(failed)), err=True)

@@ -1,6 +1,6 @@
 """``capdo scan``: OpenSCAP (SCAP Security Guide) scans of the estate's servers.
 
-Writes into ``--output`` (default ``.cache/scap/<run id>``): ``results.jsonl`` (result
+Writes into ``--out`` (default ``.cache/scap/<run id>``): ``results.jsonl`` (result
 records, checker ``capdo.scap``), ``informational.jsonl`` (unmapped rules and results with no
 verdict), ``summary.json``, and per server the ARF (evidence), the tailoring file and a
 playbook of the failures for review (never applied).
@@ -112,7 +112,7 @@ def scan(
     fix: Annotated[
         bool, typer.Option("--fix/--no-fix", help="Write a playbook of the failures (review).")
     ] = True,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output directory.")] = None,
+    output: Annotated[Path | None, typer.Option("--out", "-o", help="Output directory.")] = None,
     mapping: Annotated[
         Path | None, typer.Option("--mapping", help="Rule mapping file (checks/scap/...).")
     ] = None,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from capdo.commands._options import LangOption, parse_lang
+from capdo.commands._options import FormatOption, LangOption, OutputFormat, parse_lang
 from capdo.i18n import t
 
 
@@ -26,7 +27,10 @@ app = typer.Typer(
 
 @app.command("docs")
 def docs(
-    out: Annotated[Path, typer.Option("--out", help=_help("schema.cli.opt.out"))] = Path("docs"),
+    out: Annotated[Path, typer.Option("--out", "-o", help=_help("schema.cli.opt.out"))] = Path(
+        "docs"
+    ),
+    output: FormatOption = OutputFormat.text,
     lang: LangOption = "vi",
 ) -> None:
     """Sinh tài liệu tham chiếu (write the schema reference) from the model."""
@@ -38,4 +42,8 @@ def docs(
     except OSError as error:
         typer.echo(f"capdo: {t('estate.error.write', language, path=out, detail=error)}", err=True)
         raise typer.Exit(2) from None
+    if output is OutputFormat.json:
+        payload = {"out": str(out), "files": [str(path) for path in written]}
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
     typer.echo(t("schema.docs.written", language, count=len(written), path=out))
