@@ -93,3 +93,31 @@ def test_run_key_is_short_for_many_run_ids() -> None:
     assert len(key) <= 64
     assert key.startswith("run-000")
     assert key == run_key_for([f"run-{i:03d}-" + "x" * 30 for i in reversed(range(10))])
+
+
+def test_first_screen_shows_each_systems_change_since_the_last_run(
+    records_file: Callable[..., Path], bare_lab: Path, tmp_path: Path
+) -> None:
+    from capdo.reports.html import deltas
+
+    first = _run(bare_lab, (records_file("run-1", FAILING_WEB),), tmp_path)
+    second = _run(
+        bare_lab, (records_file("run-2", NET_BROKEN),), tmp_path, diff="previous", minutes=60
+    )
+    changes = deltas(second.report)
+    before = {
+        (g.regime, s.info.id): s.verdict.score for g in first.report.regimes for s in g.systems
+    }
+    for g in second.report.regimes:
+        for s in g.systems:
+            change = changes[(g.regime, s.info.id)]
+            old, new = before[(g.regime, s.info.id)], s.verdict.score
+            assert change.score == pytest.approx((new or 0) - (old or 0))
+    # NET.05 broke on lab-core01 (a member of the infrastructure system); SRV.03 was fixed
+    core = next(sid for sid, info in second.report.systems.items() if "lab-core01" in info.members)
+    web = next(sid for sid, info in second.report.systems.items() if "lab-web01" in info.members)
+    assert changes[("legacy", core)].new >= 1
+    assert changes[("legacy", web)].fixed >= 1
+    page = second.files[Format.html].read_text(encoding="utf-8")
+    assert "mới không đạt" in page
+    assert "đã khắc phục" in page
