@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -194,7 +195,9 @@ def test_bad_description_is_a_clear_error(tmp_path: Path, change: str, expected:
             "address_plan: {start: 10.60.0.0}", "address_plan: {start: 10.60.0.0, stride: 1}"
         )
     elif change.startswith("ward"):
-        text = text.replace("  ward: *site\n", f"  {change}\n")
+        ward = re.search(r"^  ward:\n(?:    .*\n)+", text, re.M)
+        assert ward is not None
+        text = text.replace(ward.group(0), f"  {change}\n")
     elif change.startswith("dual_homed"):
         text = text.replace("dual_homed: {district: all, ward: [phuong-tan-phong]}", change)
     elif change.startswith("total"):

@@ -38,7 +38,13 @@ class FirmwarePolicy:
 
 
 def load_firmware_policy(estate_root: Path) -> FirmwarePolicy:
-    path = estate_root / FIRMWARE_POLICY
+    return load_minimums(estate_root, FIRMWARE_POLICY, "vendor")
+
+
+def load_minimums(estate_root: Path, relative: Path, group: str) -> FirmwarePolicy:
+    """A ``{<group>: {model: version}}`` policy file of the estate, read by the safe reader
+    (absent: an empty policy)."""
+    path = estate_root / relative
     if not os.path.lexists(path):
         return FirmwarePolicy()
     try:
@@ -53,14 +59,13 @@ def load_firmware_policy(estate_root: Path) -> FirmwarePolicy:
             f"{t(problem.key, 'en', **problem.params)}",
         ) from None
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-        raise PolicyError(
-            "endpoints.policy.invalid", path=path, detail="expected {vendor: {model: version}}"
-        )
+        shape = f"expected {{{group}: {{model: version}}}}"
+        raise PolicyError("endpoints.policy.invalid", path=path, detail=shape)
     minimums = {
-        str(vendor): {str(model): str(version) for model, version in models.items()}
-        for vendor, models in data.items()
+        str(name): {str(model): str(version) for model, version in models.items()}
+        for name, models in data.items()
     }
-    return FirmwarePolicy(minimums, str(FIRMWARE_POLICY))
+    return FirmwarePolicy(minimums, str(relative))
 
 
 _NUMBERS = re.compile(r"\d+")

@@ -12,7 +12,6 @@ from ipaddress import IPv4Address, IPv4Network
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from capdo.inventory.model import (
@@ -27,6 +26,7 @@ from capdo.inventory.model import (
     SystemScope,
     SystemType,
 )
+from capdo.safeio import ReadError, read_yaml
 
 EndpointVendor = Literal["yealink", "poly", "cisco", "huawei", "avaya", "other"]
 Tier = Literal["datacentre", "dr-site", "department", "district", "commune", "ward"]
@@ -245,9 +245,11 @@ class Description(Spec):
 def load_description(path: Path) -> Description:
     """Read and check a description file; problems raise :class:`DescriptionFileError`."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise DescriptionFileError([f"{path}: {error}"]) from None
+        data = read_yaml(path, root=path.parent)
+    except ReadError as error:
+        problem = error.problem
+        line = f"{problem.render('vi')} / {problem.message('en')}"
+        raise DescriptionFileError([line]) from None
     try:
         return Description.model_validate(data)
     except ValidationError as error:

@@ -9,13 +9,12 @@ version it runs: IOS ``version 17.9`` (the release train), VRP ``!Software Versi
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from capdo.endpoints.policy import FirmwarePolicy, PolicyError, at_least, version_key
+from capdo.endpoints.policy import FirmwarePolicy, at_least, load_minimums, version_key
 
 NETWORK_FIRMWARE = Path("policy") / "network-firmware.yml"
 
@@ -40,24 +39,12 @@ def load_network_firmware(estate_root: Path) -> FirmwarePolicy:
     """``{platform: {model: minimum}}``; an empty policy when the file is absent (read once
     per file version: every device of an audit asks)."""
     path = estate_root / NETWORK_FIRMWARE
-    if not path.is_file():
+    if not os.path.lexists(path):
         return FirmwarePolicy()
-    stat = path.stat()
-    return _load(path, stat.st_mtime_ns, stat.st_size)
+    stat = os.lstat(path)
+    return _load(estate_root, stat.st_mtime_ns, stat.st_size)
 
 
 @lru_cache(maxsize=8)
-def _load(path: Path, _mtime: int, _size: int) -> FirmwarePolicy:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise PolicyError("endpoints.policy.invalid", path=path, detail=str(exc)) from None
-    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-        raise PolicyError(
-            "endpoints.policy.invalid", path=path, detail="expected {platform: {model: version}}"
-        )
-    minimums = {
-        str(platform): {str(model): str(version) for model, version in models.items()}
-        for platform, models in data.items()
-    }
-    return FirmwarePolicy(minimums, str(NETWORK_FIRMWARE))
+def _load(estate_root: Path, _mtime: int, _size: int) -> FirmwarePolicy:
+    return load_minimums(estate_root, NETWORK_FIRMWARE, "platform")
