@@ -2,7 +2,7 @@
 
 fakenos's own shell answers from a fixed table and cannot hold configuration; this server
 keeps fakenos's listener, host key, authentication and platform data (``show version``...)
-and puts :class:`~capdo.lab.devices.shell.Shell` behind the channel. It reads what the client
+and puts :class:`~capdo_lab.devices.shell.Shell` behind the channel. It reads what the client
 sends in chunks (fakenos sleeps 10 ms per byte), echoes it like a terminal, and answers each
 line with its output and the next prompt.
 """
@@ -24,9 +24,9 @@ from fakenos.plugins.servers.ssh_server_paramiko import (
     ParamikoSshServerInterface,
 )
 
-from capdo.lab.devices.fortios import FortiShell
-from capdo.lab.devices.shell import Shell
-from capdo.lab.devices.state import DeviceState
+from capdo_lab.devices.fortios import FortiShell
+from capdo_lab.devices.shell import Shell
+from capdo_lab.devices.state import DeviceState
 
 POLL_SECONDS = 0.5
 

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from capdo.lab.proc import ProcRef
+from capdo_lab.proc import ProcRef
 
 STATE_VERSION = 1
 

@@ -6,9 +6,9 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-from capdo.lab.devices.configtree import Node, parse, render
-from capdo.lab.devices.syntax import SYNTAXES, Syntax
 from capdo.network.defaults import is_default
+from capdo_lab.devices.configtree import Node, parse, render
+from capdo_lab.devices.syntax import SYNTAXES, Syntax
 
 
 def hide_defaults(tree: Node, platform: str) -> Node:

@@ -6,8 +6,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from capdo.lab.devices.configtree import Node, apply
-from capdo.lab.devices.state import DeviceState
+from capdo_lab.devices.configtree import Node, apply
+from capdo_lab.devices.state import DeviceState
 
 BANNER = re.compile(r"^banner (login|motd|exec) (\S.*)$")
 RESET_INTERFACE = {

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from capdo.lab.errors import LabError
+from capdo_lab.errors import LabError
 
 Arg = str | Path
 _PR_SET_CHILD_SUBREAPER = 36

@@ -24,9 +24,9 @@ import yaml
 
 from capdo.exports.connections import overlay_path
 from capdo.inventory.model import Inventory
-from capdo.lab.errors import LabError
-from capdo.lab.lab import Lab
-from capdo.lab.spec import LabHostSpec, LabStatus
+from capdo_lab.errors import LabError
+from capdo_lab.lab import Lab
+from capdo_lab.spec import LabHostSpec, LabStatus
 
 LAB_PREFIX_LENGTH = 24
 """Lab hosts share one bridge per /24; the bridge takes the first address (the controller)."""
@@ -186,7 +186,7 @@ class EstateLab:
             devices = [d for d in self.inventory.devices if d.platform in EMULATED_PLATFORMS]
             if devices:
                 args = [f"--device={d.name}={d.platform}" for d in devices]
-                emulator, info = _start("capdo.lab.devices", args, self.workdir, env)
+                emulator, info = _start("capdo_lab.devices", args, self.workdir, env)
                 emulators.append(emulator)
                 ports = info.get("ports", {})
                 assert isinstance(ports, dict)
@@ -199,10 +199,10 @@ class EstateLab:
                     for n, f in DEMO_FAULTS.items()
                     if any(e.name == n for e in self.inventory.endpoints)
                 ]
-                emulator, info = _start("capdo.lab.endpoints", args, self.workdir, env)
+                emulator, info = _start("capdo_lab.endpoints", args, self.workdir, env)
                 emulators.append(emulator)
                 self._write_overlay(entries)
-                from capdo.lab.endpoints.estate import write_overlay  # noqa: PLC0415
+                from capdo_lab.endpoints.estate import write_overlay  # noqa: PLC0415
 
                 write_overlay(self.overlay, info.get("ports", {}))  # type: ignore[arg-type]
             else:

@@ -10,8 +10,8 @@ import yaml
 from capdo.endpoints.intended import Planner
 from capdo.endpoints.render import render_plan
 from capdo.inventory.model import Inventory
-from capdo.lab.endpoints.server import HOST, Ports
-from capdo.lab.endpoints.spec import EmulatedSpec
+from capdo_lab.endpoints.server import HOST, Ports
+from capdo_lab.endpoints.spec import EmulatedSpec
 
 
 def specs_for_estate(

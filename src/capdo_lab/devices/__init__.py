@@ -8,9 +8,9 @@ kernel chose::
         ConnectHandler(**lab.netmiko_params("r1")).send_command("show running-config")
 """
 
-from capdo.lab.devices.lab import DeviceLab, write_overlay
-from capdo.lab.devices.process import DeviceProcess, DeviceProcessError, specs_for_estate
-from capdo.lab.devices.state import DeviceSpec
+from capdo_lab.devices.lab import DeviceLab, write_overlay
+from capdo_lab.devices.process import DeviceProcess, DeviceProcessError, specs_for_estate
+from capdo_lab.devices.state import DeviceSpec
 
 __all__ = [
     "DeviceLab",

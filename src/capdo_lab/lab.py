@@ -13,23 +13,22 @@ from ipaddress import IPv4Interface, IPv4Network
 from pathlib import Path
 from types import TracebackType
 
-from capdo.lab import host as hostmod
-from capdo.lab import netns, relay, sshconfig, state
-from capdo.lab.errors import LabError
-from capdo.lab.image import (
-    AptMirror,
+from capdo.aptmirror import AptMirror, default_suite
+from capdo_lab import host as hostmod
+from capdo_lab import netns, relay, sshconfig, state
+from capdo_lab.errors import LabError
+from capdo_lab.image import (
     GoldenImage,
     NspawnTool,
     cache_dir,
     cache_lock,
-    default_suite,
     detect_mirror,
     ensure_nspawn,
     ensure_rootfs,
 )
-from capdo.lab.layout import LabLayout
-from capdo.lab.proc import ProcRef
-from capdo.lab.spec import (
+from capdo_lab.layout import LabLayout
+from capdo_lab.proc import ProcRef
+from capdo_lab.spec import (
     LAB_ID_RE,
     HostStatus,
     LabHostSpec,
@@ -37,7 +36,7 @@ from capdo.lab.spec import (
     lab_id_for,
     validate_hosts,
 )
-from capdo.lab.teardown import teardown
+from capdo_lab.teardown import teardown
 
 REQUIRED_TOOLS = ("ip", "unshare", "socat", "ssh", "ssh-keygen", "tar", "zstd", "setpriv", "mount")
 

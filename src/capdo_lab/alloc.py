@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from ipaddress import IPv4Interface, IPv4Network
 from pathlib import Path
 
-from capdo.lab.errors import LabError
-from capdo.lab.lab import Lab
-from capdo.lab.netns import LAB_SPACE, addresses
-from capdo.lab.spec import LabHostSpec
+from capdo_lab.errors import LabError
+from capdo_lab.lab import Lab
+from capdo_lab.netns import LAB_SPACE, addresses
+from capdo_lab.spec import LabHostSpec
 
 _ATTEMPTS = 8
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import IO
 
 from capdo.inventory.model import Inventory
-from capdo.lab.devices.state import DeviceSpec
-from capdo.lab.devices.syntax import SYNTAXES
+from capdo_lab.devices.state import DeviceSpec
+from capdo_lab.devices.syntax import SYNTAXES
 
 READY_TIMEOUT = 60.0
 
@@ -43,7 +43,7 @@ class DeviceProcess:
     _stderr: IO[str] | None = None
 
     def start(self) -> DeviceProcess:
-        argv = [sys.executable, "-m", "capdo.lab.devices", "--username", self.username]
+        argv = [sys.executable, "-m", "capdo_lab.devices", "--username", self.username]
         argv += ["--password-env", self.password_env]
         for spec in self.specs:
             argv += ["--device", f"{spec.name}={spec.platform}"]

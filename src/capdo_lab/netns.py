@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from ipaddress import IPv4Interface, IPv4Network
 from pathlib import Path
 
-from capdo.lab.errors import LabError
-from capdo.lab.proc import run
+from capdo_lab.errors import LabError
+from capdo_lab.proc import run
 
 IFNAMSIZ = 15
 NETNS_DIR = Path("/run/netns")

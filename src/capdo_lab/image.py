@@ -16,10 +16,10 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from capdo.lab.errors import LabError
-from capdo.lab.proc import run
+from capdo.aptmirror import APT_DIR, AptMirror, default_suite, find_mirror
+from capdo_lab.errors import LabError
+from capdo_lab.proc import run
 
 RECIPE_VERSION = 1
 ENV_CACHE = "CAPDO_LAB_CACHE"
@@ -43,79 +43,12 @@ def cache_dir() -> Path:
     return Path(os.environ.get(ENV_CACHE) or DEFAULT_CACHE)
 
 
-@dataclass(frozen=True)
-class AptMirror:
-    """The machine's Debian mirror: an http URI and the suites the machine uses from it."""
-
-    uri: str
-    suites: tuple[str, ...]
-
-    @property
-    def host(self) -> str:
-        return urlsplit(self.uri).hostname or ""
-
-    @property
-    def port(self) -> int:
-        return urlsplit(self.uri).port or 80
-
-
-def default_suite() -> str:
-    try:
-        for line in Path("/etc/os-release").read_text().splitlines():
-            if line.startswith("VERSION_CODENAME="):
-                return line.split("=", 1)[1].strip().strip('"') or "bookworm"
-    except OSError:
-        pass
-    return "bookworm"
-
-
-def _source_entries(apt_dir: Path) -> Iterator[tuple[list[str], list[str]]]:
-    """(URIs, suites) of every enabled ``deb`` entry, one-line and deb822 formats."""
-    files = [apt_dir / "sources.list", *sorted((apt_dir / "sources.list.d").glob("*"))]
-    for path in files:
-        try:
-            text = path.read_text()
-        except OSError:
-            continue
-        if path.suffix == ".sources":
-            for stanza in text.split("\n\n"):
-                fields: dict[str, str] = {}
-                for line in stanza.splitlines():
-                    if line.startswith("#") or ":" not in line or line[0].isspace():
-                        continue
-                    key, value = line.split(":", 1)
-                    fields[key.strip().lower()] = value.strip()
-                if "deb" in fields.get("types", "").split() and fields.get(
-                    "enabled", "yes"
-                ).lower() not in ("no", "false"):
-                    yield fields.get("uris", "").split(), fields.get("suites", "").split()
-        elif path.name == "sources.list" or path.suffix == ".list":
-            for line in text.splitlines():
-                words = [w for w in line.split("#", 1)[0].split() if not w.startswith("[")]
-                if len(words) >= 3 and words[0] == "deb":
-                    yield [words[1]], [words[2]]
-
-
-def detect_mirror(suite: str, apt_dir: Path = Path("/etc/apt")) -> AptMirror:
+def detect_mirror(suite: str, apt_dir: Path = APT_DIR) -> AptMirror:
     """The first http mirror in the machine's apt sources that serves ``suite``."""
-    override = os.environ.get(ENV_MIRROR)
-    if override:
-        return AptMirror(override.rstrip("/"), (suite,))
-    entries = list(_source_entries(apt_dir))
-    for uris, suites in entries:
-        if suite not in suites:
-            continue
-        for uri in uris:
-            if uri.startswith("http://"):
-                same = [
-                    s
-                    for u, ss in entries
-                    if uri in u
-                    for s in ss
-                    if s == suite or s.startswith(f"{suite}-")
-                ]
-                return AptMirror(uri.rstrip("/"), tuple(dict.fromkeys([suite, *same])))
-    raise LabError("lab.error.no-mirror", suite=suite)
+    mirror = find_mirror(suite, apt_dir, os.environ.get(ENV_MIRROR))
+    if mirror is None:
+        raise LabError("lab.error.no-mirror", suite=suite)
+    return mirror
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""``python -m capdo.lab.devices --device NAME=PLATFORM ... [--overlay FILE]``.
+"""``python -m capdo_lab.devices --device NAME=PLATFORM ... [--overlay FILE]``.
 
 Runs emulated devices in their own process (keeps their threads off the caller's GIL),
 prints one JSON line ``{"ports": {name: port}, "host": "127.0.0.1"}`` when every device
@@ -16,12 +16,12 @@ import sys
 import threading
 from pathlib import Path
 
-from capdo.lab.devices.lab import DeviceLab
-from capdo.lab.devices.state import DeviceSpec
+from capdo_lab.devices.lab import DeviceLab
+from capdo_lab.devices.state import DeviceSpec
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m capdo.lab.devices")
+    parser = argparse.ArgumentParser(prog="python -m capdo_lab.devices")
     parser.add_argument("--device", action="append", default=[], help="NAME=PLATFORM")
     parser.add_argument("--username", default="capdo")
     parser.add_argument("--password-env", default="CAPDO_LAB_DEVICE_PASSWORD")

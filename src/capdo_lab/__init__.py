@@ -8,8 +8,8 @@ Typical use::
     lab.down()
 """
 
-from capdo.lab.errors import LabError
-from capdo.lab.lab import Lab
-from capdo.lab.spec import HostStatus, LabHostSpec, LabStatus, lab_id_for
+from capdo_lab.errors import LabError
+from capdo_lab.lab import Lab
+from capdo_lab.spec import HostStatus, LabHostSpec, LabStatus, lab_id_for
 
 __all__ = ["HostStatus", "Lab", "LabError", "LabHostSpec", "LabStatus", "lab_id_for"]

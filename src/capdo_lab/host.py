@@ -14,10 +14,11 @@ from collections.abc import Mapping, Sequence
 from ipaddress import IPv4Interface
 from pathlib import Path
 
-from capdo.lab.errors import LabError
-from capdo.lab.image import AptMirror, NspawnTool
-from capdo.lab.proc import run, spawn
-from capdo.lab.relay import APT_PROXY_CONF
+from capdo.aptmirror import AptMirror
+from capdo_lab.errors import LabError
+from capdo_lab.image import NspawnTool
+from capdo_lab.proc import run, spawn
+from capdo_lab.relay import APT_PROXY_CONF
 
 # Capabilities a chroot host never needs and that reach beyond its namespaces: remounting
 # /proc/sys or sysfs read-write, loading modules, setting the clock, raw devices, ...

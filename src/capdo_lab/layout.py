@@ -6,8 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from capdo.lab import netns, sshconfig
-from capdo.lab.errors import LabError
+from capdo_lab import netns, sshconfig
+from capdo_lab.errors import LabError
 
 SHORT_SOCKETS = Path("/run/capdo-lab")  # sockets go here when the workdir is too deep
 GITIGNORE = "# capdo lab: per-run keys and state, never commit\n*\n"

@@ -25,8 +25,8 @@ from capdo.endpoints import snmp
 from capdo.endpoints.config import EndpointConfig
 from capdo.endpoints.sip import message_length
 from capdo.endpoints.vendors import FORMATS
-from capdo.lab.endpoints.certs import ServerContexts, lab_ca, make_contexts
-from capdo.lab.endpoints.spec import EmulatedSpec
+from capdo_lab.endpoints.certs import ServerContexts, lab_ca, make_contexts
+from capdo_lab.endpoints.spec import EmulatedSpec
 
 HOST = "127.0.0.1"
 Ports = dict[str, int]
@@ -258,7 +258,7 @@ class EndpointLab:
         workdir: Path | None = None,
         ca_file: Path | None = None,
     ) -> None:
-        """``ca_file``: the CA (see :func:`~capdo.lab.endpoints.certs.lab_ca`) that signs the
+        """``ca_file``: the CA (see :func:`~capdo_lab.endpoints.certs.lab_ca`) that signs the
         endpoints' certificates, e.g. the estate's ``endpoint_ca``; by default one made for
         this lab alone (its certificate then in :attr:`ca_file`)."""
         names = [s.name for s in specs]

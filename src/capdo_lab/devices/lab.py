@@ -12,9 +12,9 @@ from types import TracebackType
 
 import yaml
 
-from capdo.lab.devices.server import DeviceServer, platform_data
-from capdo.lab.devices.state import DeviceSpec, DeviceState
-from capdo.lab.devices.syntax import SYNTAXES
+from capdo_lab.devices.server import DeviceServer, platform_data
+from capdo_lab.devices.state import DeviceSpec, DeviceState
+from capdo_lab.devices.syntax import SYNTAXES
 
 LOOPBACK = "127.0.0.1"
 NETMIKO_TYPE = {

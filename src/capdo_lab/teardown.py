@@ -15,11 +15,11 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from capdo.lab import netns, sshconfig
-from capdo.lab.errors import LabError
-from capdo.lab.layout import GITIGNORE, SHORT_SOCKETS, LabLayout
-from capdo.lab.proc import ProcRef, end_processes, processes_referencing, reap_adopted, run
-from capdo.lab.state import HostState, LabState
+from capdo_lab import netns, sshconfig
+from capdo_lab.errors import LabError
+from capdo_lab.layout import GITIGNORE, SHORT_SOCKETS, LabLayout
+from capdo_lab.proc import ProcRef, end_processes, processes_referencing, reap_adopted, run
+from capdo_lab.state import HostState, LabState
 
 NSPAWN_RUN = Path("/run/systemd/nspawn")
 # Names of the lab's own processes: only these are ended when found by command line.

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from ipaddress import IPv4Interface
 from pathlib import Path
 
-from capdo.lab.errors import LabError
-from capdo.lab.proc import reap_adopted, reap_if_child, run
+from capdo_lab.errors import LabError
+from capdo_lab.proc import reap_adopted, reap_if_child, run
 
 CONTROL_NAME = "c-%h"  # %h is the HostName (address): `ssh h1` and Ansible share one master
 _SUN_PATH_MAX = 107

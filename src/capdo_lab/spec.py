@@ -10,8 +10,8 @@ from ipaddress import IPv4Interface
 from pathlib import Path
 from typing import Any
 
-from capdo.lab import netns
-from capdo.lab.errors import LabError
+from capdo_lab import netns
+from capdo_lab.errors import LabError
 
 LAB_ID_RE = re.compile(r"^[a-z0-9]{1,8}$")
 HOST_NAME_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$")

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from capdo.lab.devices.configtree import Node
-from capdo.lab.devices.state import DeviceState
+from capdo_lab.devices.configtree import Node
+from capdo_lab.devices.state import DeviceState
 
 ERROR = "Command fail. Return code -61"
 VERSION = "FortiGate-600F v7.2.8,build1639,240313 (GA.M)"

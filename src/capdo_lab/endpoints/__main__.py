@@ -1,6 +1,6 @@
 """Run emulated endpoints in a child process until SIGTERM/SIGINT.
 
-    python -m capdo.lab.endpoints --inventory inventories/lab \
+    python -m capdo_lab.endpoints --inventory inventories/lab \
         [--overlay FILE] [--fault lab-vc-xa2=http-open,old-firmware] [--factory]
 
 Prints one JSON line ``{"ports": {name: {...}}, "overlay": FILE|null}`` once every listener is
@@ -21,10 +21,10 @@ from capdo.endpoints.probe import raise_fd_limit
 from capdo.endpoints.trust import estate_ca_file
 from capdo.i18n import Lang, t
 from capdo.inventory.validate import load_estate
-from capdo.lab.endpoints.estate import specs_for_estate, write_overlay
-from capdo.lab.endpoints.server import EndpointLab
-from capdo.lab.endpoints.spec import FAULTS, UnknownFault
 from capdo.secrets import SecretError
+from capdo_lab.endpoints.estate import specs_for_estate, write_overlay
+from capdo_lab.endpoints.server import EndpointLab
+from capdo_lab.endpoints.spec import FAULTS, UnknownFault
 
 
 def _faults(values: list[str]) -> dict[str, frozenset[str]]:
@@ -40,7 +40,7 @@ def _faults(values: list[str]) -> dict[str, frozenset[str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m capdo.lab.endpoints")
+    parser = argparse.ArgumentParser(prog="python -m capdo_lab.endpoints")
     parser.add_argument("--inventory", "-i", type=Path, required=True)
     parser.add_argument("--overlay", type=Path)
     parser.add_argument(

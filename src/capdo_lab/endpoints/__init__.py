@@ -5,12 +5,12 @@
         write_overlay(root / "connections.yml", lab.ports)
         ...  # capdo endpoints check, probes, tests
 
-``python -m capdo.lab.endpoints`` runs them in a child process (see ``__main__``).
+``python -m capdo_lab.endpoints`` runs them in a child process (see ``__main__``).
 """
 
-from capdo.lab.endpoints.estate import overlay_entries, specs_for_estate, write_overlay
-from capdo.lab.endpoints.server import EmulatedEndpoint, EndpointLab, sip_reply
-from capdo.lab.endpoints.spec import FAULTS, EmulatedSpec, UnknownFault
+from capdo_lab.endpoints.estate import overlay_entries, specs_for_estate, write_overlay
+from capdo_lab.endpoints.server import EmulatedEndpoint, EndpointLab, sip_reply
+from capdo_lab.endpoints.spec import FAULTS, EmulatedSpec, UnknownFault
 
 __all__ = [
     "FAULTS",

@@ -2,7 +2,7 @@
 
 Use from any ``conftest.py``::
 
-    from capdo.lab.pytest_fixture import capdo_lab, capdo_lab_hosts  # noqa: F401
+    from capdo_lab.pytest_fixture import capdo_lab, capdo_lab_hosts  # noqa: F401
 
 and override ``capdo_lab_hosts`` to choose host names (and which ones boot systemd).
 Each session (and each xdist worker) gets its own lab id, working directory and a free /24
@@ -21,11 +21,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from capdo.lab.alloc import start_lab
-from capdo.lab.errors import LabError
-from capdo.lab.image import GoldenImage, cache_dir
-from capdo.lab.lab import REQUIRED_TOOLS, Lab
-from capdo.lab.proc import become_subreaper
+from capdo_lab.alloc import start_lab
+from capdo_lab.errors import LabError
+from capdo_lab.image import GoldenImage, cache_dir
+from capdo_lab.lab import REQUIRED_TOOLS, Lab
+from capdo_lab.proc import become_subreaper
 
 ENV_HOSTS = "CAPDO_LAB_HOSTS"
 

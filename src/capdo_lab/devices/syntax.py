@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from capdo.lab.devices.configtree import TreeRules
+from capdo_lab.devices.configtree import TreeRules
 
 
 @dataclass(frozen=True)
@@ -252,7 +252,7 @@ USG = replace(
     ),
 )
 
-# FortiOS has no configuration mode: its shell is capdo.lab.devices.fortios.FortiShell; this
+# FortiOS has no configuration mode: its shell is capdo_lab.devices.fortios.FortiShell; this
 # entry gives the tree rules and how the configuration is displayed
 FORTIOS = Syntax(
     platform="fortinet",

@@ -7,8 +7,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from capdo.lab.errors import LabError
-from capdo.lab.proc import spawn
+from capdo_lab.errors import LabError
+from capdo_lab.proc import spawn
 
 PROXY_PORT = 3142
 APT_PROXY_CONF = f'Acquire::http::Proxy "http://127.0.0.1:{PROXY_PORT}";\n'
