@@ -2,7 +2,7 @@
 
 The script generates an estate (the lab estate plus a video-conference zone with N endpoints,
 Yealink, Poly and Cisco, one in ten broken on purpose), starts the emulations in a child
-process (``python -m capdo.lab.endpoints``, the way the lab runs them), then times
+process (``python -m capdo_lab.endpoints``, the way the lab runs them), then times
 ``check_estate`` (all probes: SIP OPTIONS over UDP, TCP and TLS, management TLS, insecure
 ports, default login, configuration export, then the verdicts) in this process.
 
@@ -106,7 +106,7 @@ def main() -> int:
     command = [
         sys.executable,
         "-m",
-        "capdo.lab.endpoints",
+        "capdo_lab.endpoints",
         "-i",
         str(root),
         "--overlay",

@@ -23,10 +23,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from capdo.lab import Lab
-from capdo.lab.alloc import start_lab
-from capdo.lab.image import GoldenImage, cache_dir, default_suite, detect_mirror, ensure_rootfs
-from capdo.lab.proc import become_subreaper
+from capdo.aptmirror import default_suite
+from capdo_lab import Lab
+from capdo_lab.alloc import start_lab
+from capdo_lab.image import GoldenImage, cache_dir, detect_mirror, ensure_rootfs
+from capdo_lab.proc import become_subreaper
 
 
 def _timed(func: Callable[[], object]) -> float:

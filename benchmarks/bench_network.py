@@ -5,7 +5,7 @@ threaded runner against one worker, in the same run.
     python benchmarks/bench_network.py              # 30 devices
     python benchmarks/bench_network.py --devices 60
 
-The emulated devices run in their own process (``python -m capdo.lab.devices``) on loopback
+The emulated devices run in their own process (``python -m capdo_lab.devices``) on loopback
 ports; the estate reaches them through a generated connections overlay, and the device
 credential is the estate's own vault reference, resolved from a vault generated here (in
 benchmarks/generated/, with its password file). Targets: render about 400 devices in under
@@ -30,11 +30,11 @@ GENERATED = HERE / "generated" / "network"
 RESULTS = HERE / "results"
 sys.path.insert(0, str(REPO / "src"))
 
-from capdo.lab.devices import DeviceProcess, DeviceSpec  # noqa: E402
 from capdo.network import runner  # noqa: E402
 from capdo.network.audit import find_checks_dir, load_targets, run_audit  # noqa: E402
 from capdo.network.estate import load_network_estate  # noqa: E402
 from capdo.network.render import Renderer  # noqa: E402
+from capdo_lab.devices import DeviceProcess, DeviceSpec  # noqa: E402
 
 
 def bench_render(estate_dir: Path) -> dict[str, float]:

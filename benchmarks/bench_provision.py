@@ -30,10 +30,10 @@ from pathlib import Path
 
 import yaml
 
-from capdo.lab.alloc import free_network
-from capdo.lab.lab import Lab, LabHostSpec
-from capdo.lab.proc import become_subreaper
 from capdo.provisioning import run_environment
+from capdo_lab.alloc import free_network
+from capdo_lab.lab import Lab, LabHostSpec
+from capdo_lab.proc import become_subreaper
 
 REPO = Path(__file__).resolve().parents[1]
 LAB_ESTATE = REPO / "inventories" / "lab"

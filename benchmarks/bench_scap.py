@@ -28,14 +28,14 @@ import yaml
 from capdo.checks.runner import RunOptions, run_checks
 from capdo.checks.targets import Selection
 from capdo.compliance.results import ResultRecord, Status, worst
-from capdo.lab.alloc import start_lab
-from capdo.lab.lab import Lab
-from capdo.lab.proc import become_subreaper
 from capdo.scap import content, runner
 from capdo.scap.arf import parse_results
 from capdo.scap.scan import Scanner, ScanOptions, select_servers
 from capdo.scap.setup import prepare
 from capdo.scap.tailoring import tailored_profile_id, write_tailoring
+from capdo_lab.alloc import start_lab
+from capdo_lab.lab import Lab
+from capdo_lab.proc import become_subreaper
 
 REPO = Path(__file__).resolve().parents[1]
 ESTATE = REPO / "inventories" / "lab"

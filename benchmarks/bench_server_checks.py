@@ -32,8 +32,8 @@ import yaml
 
 from capdo.checks.runner import RunOptions, run_checks
 from capdo.checks.targets import Selection
-from capdo.lab.lab import Lab, LabHostSpec
-from capdo.lab.proc import become_subreaper
+from capdo_lab.lab import Lab, LabHostSpec
+from capdo_lab.proc import become_subreaper
 
 REPO = Path(__file__).resolve().parents[1]
 GENERATED = REPO / "benchmarks" / "generated" / "server-checks"

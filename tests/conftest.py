@@ -97,7 +97,7 @@ def lab_copy(tmp_path: Path) -> Path:
 def free_lab_estate_network(skip: int = 0) -> str:
     """A free 198.18.x /24 (as "198.18.x") for a relocated lab estate: held by no interface of
     the machine (so never a user's demo lab) and not one the lab estate itself uses."""
-    from capdo.lab.alloc import free_network
+    from capdo_lab.alloc import free_network
 
     for attempt in range(64):
         net: IPv4Network = free_network(24, skip=skip + attempt)

@@ -13,7 +13,7 @@ import yaml
 from capdo.endpoints.trust import estate_ca_file
 from capdo.inventory.model import Inventory
 from capdo.inventory.validate import load_estate
-from capdo.lab.endpoints import EndpointLab, specs_for_estate, write_overlay
+from capdo_lab.endpoints import EndpointLab, specs_for_estate, write_overlay
 
 REPO = Path(__file__).resolve().parents[2]
 LAB_ESTATE = REPO / "inventories" / "lab"

@@ -15,7 +15,7 @@ from capdo.compliance.results import ResultRecord
 from capdo.endpoints.probe import ProbeSettings
 from capdo.endpoints.runner import RunOutcome, check_estate
 from capdo.endpoints.trust import estate_ca_file
-from capdo.lab.endpoints import EndpointLab, specs_for_estate, write_overlay
+from capdo_lab.endpoints import EndpointLab, specs_for_estate, write_overlay
 
 from .conftest import (
     FAULT_CASES,

@@ -1,4 +1,4 @@
-"""`capdo endpoints check | probe` against emulations run by `python -m capdo.lab.endpoints`
+"""`capdo endpoints check | probe` against emulations run by `python -m capdo_lab.endpoints`
 in a child process (the way `capdo lab up` runs them)."""
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def child(tmp_path: Path) -> Iterator[tuple[Path, Path, dict[str, object]]]:
         [
             sys.executable,
             "-m",
-            "capdo.lab.endpoints",
+            "capdo_lab.endpoints",
             "-i",
             str(root),
             "--overlay",
@@ -121,7 +121,7 @@ def test_bad_input_is_a_usage_error(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "capdo.lab.endpoints",
+            "capdo_lab.endpoints",
             "-i",
             str(root),
             "--fault",

@@ -17,10 +17,10 @@ import pytest
 from capdo.endpoints.intended import Planner
 from capdo.endpoints.net import client_context, https_get, port_open, tls_facts
 from capdo.endpoints.render import render_all, write_tree
-from capdo.lab import Lab
-from capdo.lab.alloc import start_lab
-from capdo.lab.proc import become_subreaper
-from capdo.lab.pytest_fixture import lab_unavailable_reason
+from capdo_lab import Lab
+from capdo_lab.alloc import start_lab
+from capdo_lab.proc import become_subreaper
+from capdo_lab.pytest_fixture import lab_unavailable_reason
 
 from .conftest import LAB_ESTATE, REPO, TEST_PASSWORD, load
 

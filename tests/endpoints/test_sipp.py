@@ -20,7 +20,7 @@ import pytest
 
 from capdo.endpoints.net import sip_options_stream, sip_options_udp
 from capdo.endpoints.sip import parse_product
-from capdo.lab.endpoints import EmulatedSpec, EndpointLab
+from capdo_lab.endpoints import EmulatedSpec, EndpointLab
 
 SIPP = shutil.which("sipp")
 SCENARIOS = Path(__file__).parent / "sipp"

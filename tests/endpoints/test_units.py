@@ -6,7 +6,7 @@ import pytest
 
 from capdo.endpoints.policy import at_least, version_key
 from capdo.endpoints.sip import message_length, options_request, parse_product, parse_response
-from capdo.lab.endpoints import EmulatedSpec, UnknownFault, sip_reply
+from capdo_lab.endpoints import EmulatedSpec, UnknownFault, sip_reply
 
 
 @pytest.mark.parametrize(

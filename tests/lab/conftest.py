@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from capdo.lab import Lab
-from capdo.lab.pytest_fixture import capdo_lab, capdo_lab_hosts, lab_unavailable_reason
+from capdo_lab import Lab
+from capdo_lab.pytest_fixture import capdo_lab, capdo_lab_hosts, lab_unavailable_reason
 
 __all__ = ["capdo_lab", "capdo_lab_hosts"]
 

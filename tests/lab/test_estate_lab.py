@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from capdo.lab.pytest_fixture import lab_unavailable_reason
+from capdo_lab.pytest_fixture import lab_unavailable_reason
 from tests.conftest import REPO, free_lab_estate_network, lab_copy_env, relocated_lab_estate
 
 pytestmark = pytest.mark.lab
@@ -121,7 +121,7 @@ def test_down_stops_the_emulators(tmp_path: Path) -> None:
     assert not (workdir / "connections.yml").exists()
     for pid in pids:
         cmdline = Path(f"/proc/{pid}/cmdline")
-        assert not cmdline.exists() or b"capdo.lab" not in cmdline.read_bytes()
+        assert not cmdline.exists() or b"capdo_lab" not in cmdline.read_bytes()
     # `up` without -i brings the recorded estate's lab back, emulators included
     again = capdo("lab", "up", "--workdir", str(workdir))
     assert again.returncode == 0, again.stdout + again.stderr

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from capdo.lab import Lab
-from capdo.lab import state as lab_state
+from capdo_lab import Lab
+from capdo_lab import state as lab_state
 
 SshRunner = Callable[..., subprocess.CompletedProcess[str]]
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from capdo.lab import Lab, LabError, LabHostSpec
-from capdo.lab.alloc import free_network, specs_in, start_lab
-from capdo.lab.proc import become_subreaper, reap_adopted
+from capdo_lab import Lab, LabError, LabHostSpec
+from capdo_lab.alloc import free_network, specs_in, start_lab
+from capdo_lab.proc import become_subreaper, reap_adopted
 
 pytestmark = [pytest.mark.lab, pytest.mark.usefixtures("root_lab_host")]
 

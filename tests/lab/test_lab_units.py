@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from capdo.i18n import catalogue
-from capdo.lab import Lab, LabError, LabHostSpec
-from capdo.lab.image import GoldenImage, detect_mirror
-from capdo.lab.netns import bridge_name, gateway, netns_name, veth_name
-from capdo.lab.spec import validate_hosts
-from capdo.lab.sshconfig import SshTarget, write_ssh_config
+from capdo_lab import Lab, LabError, LabHostSpec
+from capdo_lab.image import GoldenImage, detect_mirror
+from capdo_lab.netns import bridge_name, gateway, netns_name, veth_name
+from capdo_lab.spec import validate_hosts
+from capdo_lab.sshconfig import SshTarget, write_ssh_config
 
 
 def _spec(name: str, addr: str) -> LabHostSpec:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from capdo.lab.devices import DeviceLab, DeviceSpec
 from capdo.network.estate import NetworkEstate, load_network_estate
+from capdo_lab.devices import DeviceLab, DeviceSpec
 
 REPO = Path(__file__).resolve().parents[2]
 LAB_ESTATE = REPO / "inventories" / "lab"

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from capdo.cli import app
 from capdo.compliance.results import read_results_jsonl
-from capdo.lab.devices import DeviceLab
+from capdo_lab.devices import DeviceLab
 
 REPO = Path(__file__).resolve().parents[2]
 LAB = str(REPO / "inventories" / "lab")

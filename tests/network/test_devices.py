@@ -10,9 +10,9 @@ import pytest
 import yaml
 from netmiko import ConnectHandler
 
-from capdo.lab.devices import DeviceLab, DeviceProcess, DeviceSpec, specs_for_estate
-from capdo.lab.devices.shell import Shell
-from capdo.lab.devices.state import DeviceState
+from capdo_lab.devices import DeviceLab, DeviceProcess, DeviceSpec, specs_for_estate
+from capdo_lab.devices.shell import Shell
+from capdo_lab.devices.state import DeviceState
 
 REPO = Path(__file__).resolve().parents[2]
 

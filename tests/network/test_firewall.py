@@ -191,9 +191,9 @@ def test_emulated_usg_takes_the_policy(with_usg: NetworkEstate, fast_huawei: Non
     rendered policy over SSH and then shows it: the remediation comes back empty."""
     from netmiko import ConnectHandler
 
-    from capdo.lab.devices import DeviceLab, DeviceSpec
     from capdo.network import runner
     from capdo.network.remediate import remediation
+    from capdo_lab.devices import DeviceLab, DeviceSpec
 
     name = "pdc-fw-01"
     intended = _render(with_usg, [name])[name]
@@ -231,14 +231,14 @@ def test_fortios_remediation_closes_its_sections(phutho: NetworkEstate) -> None:
 
 
 def test_emulated_fortigate_takes_the_policy(phutho: NetworkEstate) -> None:
-    """An emulated FortiGate (capdo.lab.devices.fortios) reached with netmiko's ``fortinet``
+    """An emulated FortiGate (capdo_lab.devices.fortios) reached with netmiko's ``fortinet``
     driver: the remediation is typed with its next/end, and the device then shows the
     intended config (the remediation comes back empty) and passes the policy audit."""
     from netmiko import ConnectHandler
 
-    from capdo.lab.devices import DeviceLab, DeviceSpec
     from capdo.network import runner
     from capdo.network.remediate import remediation
+    from capdo_lab.devices import DeviceLab, DeviceSpec
 
     name = "pdc-fw-01"
     intended = _render(phutho, [name])[name]

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from capdo.lab.devices import DeviceLab
 from capdo.network import runner
 from capdo.network.estate import NetworkEstate
 from capdo.network.render import Renderer
+from capdo_lab.devices import DeviceLab
 
 
 def _jobs(estate: NetworkEstate, names: list[str] | None = None) -> dict[str, runner.Job]:
@@ -63,7 +63,7 @@ def test_wrong_password_and_closed_port_are_per_device_errors(
     closed.close()  # nothing listens there now
     overlay = lab.overlay()
     overlay["lab-wan01"] = {"host": "127.0.0.1", "port": port}
-    from capdo.lab.devices import write_overlay
+    from capdo_lab.devices import write_overlay
 
     monkeypatch.setenv(
         "CAPDO_CONNECTIONS", str(write_overlay(tmp_path / "o.yml", overlay, merge=False))

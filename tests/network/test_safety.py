@@ -10,13 +10,13 @@ import pytest
 from typer.testing import CliRunner
 
 from capdo.cli import app
-from capdo.lab.devices import DeviceLab, DeviceSpec
 from capdo.network import runner
 from capdo.network.estate import NetworkEstate
 from capdo.network.lock import DeviceLocked, device_lock
 from capdo.network.platforms import platform_info
 from capdo.network.render import Renderer
 from capdo.network.safety import account_first
+from capdo_lab.devices import DeviceLab, DeviceSpec
 
 from .conftest import LAB_ESTATE, PASSWORD
 

@@ -1,6 +1,6 @@
 """Fixtures for the OpenSCAP wrapper tests: SSG content, a lab of two servers, an overlay.
 
-The lab here is the session lab of :mod:`capdo.lab` brought up with its own lab id and two
+The lab here is the session lab of :mod:`capdo_lab` brought up with its own lab id and two
 hosts named after servers of ``inventories/lab`` (lab-web01, level 3 → ANSSI intermediary;
 lab-mcu01, level 2 → ANSSI minimal). It does not reuse the ``capdo_lab`` fixture object:
 that fixture derives its lab id from the process id, so a second session lab with other
@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 from scap_testlib import SCAP_LAB_HOSTS
 
-from capdo.lab import Lab
-from capdo.lab.alloc import start_lab
-from capdo.lab.errors import LabError
-from capdo.lab.proc import become_subreaper
-from capdo.lab.pytest_fixture import lab_unavailable_reason
 from capdo.scap import content
 from capdo.scap.errors import ScapError
+from capdo_lab import Lab
+from capdo_lab.alloc import start_lab
+from capdo_lab.errors import LabError
+from capdo_lab.proc import become_subreaper
+from capdo_lab.pytest_fixture import lab_unavailable_reason
 
 
 @pytest.fixture(scope="session")

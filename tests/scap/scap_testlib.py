@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from capdo.lab import Lab
+from capdo_lab import Lab
 
 REPO = Path(__file__).resolve().parents[2]
 LAB_ESTATE = REPO / "inventories" / "lab"

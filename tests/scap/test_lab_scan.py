@@ -19,7 +19,7 @@ import pytest
 from scap_testlib import LAB_ESTATE, harden, write_overlay
 
 from capdo.compliance.results import ResultRecord, read_results_jsonl
-from capdo.lab import Lab
+from capdo_lab import Lab
 
 pytestmark = [pytest.mark.lab, pytest.mark.slow]
 

@@ -27,7 +27,7 @@ from capdo.endpoints.probe import ProbeFacts, ProbeSettings, ProbeTarget, probe_
 from capdo.endpoints.trust import estate_ca_file
 from capdo.inventory.model import Inventory
 from capdo.inventory.validate import load_estate
-from capdo.lab.endpoints.certs import lab_ca, make_contexts
+from capdo_lab.endpoints.certs import lab_ca, make_contexts
 
 PASSWORD = "Estate-Secret-123"  # a throw-away value: what must never reach an unverified peer
 

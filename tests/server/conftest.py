@@ -23,11 +23,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from capdo.lab.errors import LabError
-from capdo.lab.lab import Lab, LabHostSpec
-from capdo.lab.proc import become_subreaper
-from capdo.lab.pytest_fixture import lab_unavailable_reason
 from capdo.provisioning import mitogen_wanted, run_environment
+from capdo_lab.errors import LabError
+from capdo_lab.lab import Lab, LabHostSpec
+from capdo_lab.proc import become_subreaper
+from capdo_lab.pytest_fixture import lab_unavailable_reason
 from tests.conftest import free_lab_estate_network, relocated_lab_estate
 
 REPO = Path(__file__).resolve().parents[2]

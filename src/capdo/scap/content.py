@@ -24,12 +24,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from capdo.lab.errors import LabError
-from capdo.lab.image import default_suite, detect_mirror
+from capdo.aptmirror import default_suite, find_mirror
 from capdo.scap.errors import ScapError
 
 ENV_CACHE = "CAPDO_SCAP_CACHE"
 ENV_MIRROR = "CAPDO_SCAP_MIRROR"
+# The lab's mirror override, honoured too (the lab and the fetcher share one mirror).
+ENV_LAB_MIRROR = "CAPDO_LAB_MIRROR"
 DEFAULT_CACHE = Path("/var/cache/capdo/scap")
 SUITE = "trixie"
 PACKAGES: tuple[str, ...] = ("ssg-debian", "ssg-base")
@@ -61,10 +62,10 @@ def machine_mirror() -> str:
     override = os.environ.get(ENV_MIRROR)
     if override:
         return override.rstrip("/")
-    try:
-        return detect_mirror(default_suite()).uri
-    except LabError as exc:
-        raise ScapError("scap.error.no-mirror") from exc
+    mirror = find_mirror(default_suite(), override=os.environ.get(ENV_LAB_MIRROR))
+    if mirror is None:
+        raise ScapError("scap.error.no-mirror")
+    return mirror.uri
 
 
 @dataclass
