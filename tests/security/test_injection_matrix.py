@@ -21,6 +21,7 @@ import copy
 import html.parser
 import re
 import shutil
+import subprocess
 import types
 import typing
 import zipfile
@@ -615,4 +616,48 @@ def test_html_and_xlsx_reports_of_accepted_cells_are_inert(
                 ElementTree.fromstring(xml)  # well-formed
                 assert b"<f>" not in xml, part  # no formula cell
                 assert b"<f " not in xml, part
+    assert not matrix.marker.exists()
+
+
+@pytest.mark.parametrize("name", REPORTED)
+def test_pdf_and_docx_documents_of_accepted_cells_are_inert(
+    matrix: Matrix, tmp_path: Path, name: str
+) -> None:
+    """The same estates as a PDF report, the annual report and each system's dossier (DOCX):
+    the string is text in the PDF (WeasyPrint rendered no element of it) and a text run in the
+    documents (their XML stays well-formed; no field or hyperlink comes from it)."""
+    root = matrix.accepted_estates[name]
+    value = HOSTILE[name].replace(MARKER, str(matrix.marker))
+    records = write_records(tmp_path / "r.jsonl", lab_records(root, "matrix"))
+    cli = typer.main.get_command(app)
+    common = ["-i", str(root), "-r", str(records), "--out", str(tmp_path / "out"), "--lang", "en"]
+    done = click.testing.CliRunner().invoke(
+        cli, ["report", *common, "--store", str(tmp_path / "h.sqlite"), "-f", "pdf"]
+    )
+    assert done.exit_code in (0, 1), done.output
+    pdf = next((tmp_path / "out").glob("*.pdf"))
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert value.split()[0] in text, "the value is printed as text"
+    done = click.testing.CliRunner().invoke(cli, ["report", "annual", *common])
+    assert done.exit_code == 0, done.output
+    systems = {s.id for s in load_estate(root).inventory.systems}  # type: ignore[union-attr]
+    for system in sorted(systems):
+        done = click.testing.CliRunner().invoke(cli, ["report", "dossier", "-s", system, *common])
+        assert done.exit_code == 0, done.output
+    documents = sorted((tmp_path / "out").glob("*.docx"))
+    assert len(documents) == len(systems) + 1
+    shown = False
+    for document in documents:
+        with zipfile.ZipFile(document) as book:
+            for part in book.namelist():
+                if part.endswith(".xml"):
+                    xml = book.read(part)
+                    tree = ElementTree.fromstring(xml)  # well-formed
+                    for injected in (b"<evil", b"<sec ", b"fldSimple", b"instrText"):
+                        assert injected not in xml, (part, injected)
+                    joined = "".join(tree.itertext())
+                    shown = shown or value in joined
+    assert shown, "the value is written as text in a document"
     assert not matrix.marker.exists()
