@@ -46,11 +46,11 @@ def test_guidance_fits_its_schema_and_a_broken_file_is_refused(tmp_path: Path) -
 
 def test_resolution_uses_own_entry_then_the_check_kind_default() -> None:
     guidance = load_guidance(GUIDANCE)
-    resolved = resolve(guidance, [("GOV.03", "manual"), ("GOV.14", "manual"), ("SRV.07", "server")])
+    resolved = resolve(guidance, [("GOV.03", "manual"), ("GOV.99", "manual"), ("SRV.07", "server")])
     assert resolved["GOV.03"].own
     assert resolved["GOV.03"].confidence == "legal_text"
-    assert not resolved["GOV.14"].own
-    assert "sổ minh chứng" in (resolved["GOV.14"].remediation("missing_evidence", "vi") or "")
+    assert not resolved["GOV.99"].own
+    assert "sổ minh chứng" in (resolved["GOV.99"].remediation("missing_evidence", "vi") or "")
     assert resolved["SRV.07"].severity == "high"
     assert resolved["SRV.07"].remediation("missing_evidence", "vi") is None
 
