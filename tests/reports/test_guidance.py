@@ -27,6 +27,23 @@ def test_every_guidance_id_is_a_requirement_of_both_catalogues() -> None:
         assert kinds <= set(guidance.defaults), kinds - set(guidance.defaults)
 
 
+def test_every_catalogue_requirement_has_its_own_guidance_entry() -> None:
+    guidance = load_guidance(GUIDANCE)
+    for regime in ("legacy", "new"):
+        requirements = load_regime(regime, CATALOGUES).requirements
+        missing = sorted(r.id for r in requirements if r.id not in guidance.requirements)
+        assert not missing, (regime, missing)
+        resolved = resolve(guidance, [(r.id, r.check.value) for r in requirements])
+        assert all(g.own for g in resolved.values())
+    for rid, entry in guidance.requirements.items():
+        fixes = [entry.remediation.fail, entry.remediation.missing_evidence]
+        assert any(fixes), rid
+        for text in [entry.rationale, *(f for f in fixes if f is not None)]:
+            assert text.vi, rid
+            assert text.en, rid
+            assert text.vi != text.en, rid
+
+
 def test_guidance_fits_its_schema_and_a_broken_file_is_refused(tmp_path: Path) -> None:
     guidance = load_guidance(GUIDANCE)
     for entry in [*guidance.requirements.values(), *guidance.defaults.values()]:
@@ -46,11 +63,11 @@ def test_guidance_fits_its_schema_and_a_broken_file_is_refused(tmp_path: Path) -
 
 def test_resolution_uses_own_entry_then_the_check_kind_default() -> None:
     guidance = load_guidance(GUIDANCE)
-    resolved = resolve(guidance, [("GOV.03", "manual"), ("GOV.14", "manual"), ("SRV.07", "server")])
+    resolved = resolve(guidance, [("GOV.03", "manual"), ("GOV.99", "manual"), ("SRV.07", "server")])
     assert resolved["GOV.03"].own
     assert resolved["GOV.03"].confidence == "legal_text"
-    assert not resolved["GOV.14"].own
-    assert "sổ minh chứng" in (resolved["GOV.14"].remediation("missing_evidence", "vi") or "")
+    assert not resolved["GOV.99"].own
+    assert "sổ minh chứng" in (resolved["GOV.99"].remediation("missing_evidence", "vi") or "")
     assert resolved["SRV.07"].severity == "high"
     assert resolved["SRV.07"].remediation("missing_evidence", "vi") is None
 
