@@ -27,6 +27,7 @@ from capdo.inventory.model import Inventory
 from capdo.inventory.validate import load_estate
 from capdo.reports.data import SystemInfo, TargetInfo
 from capdo.reports.estate import system_infos, target_infos, text
+from capdo.reports.evidence import checker_label
 from capdo.reports.text import Text
 
 
@@ -66,7 +67,8 @@ def _notes(run: Assessment, known: set[str], lang: Lang) -> tuple[str, ...]:
     notes.extend(t("report.note.unknown-target", lang, target=name) for name in unknown)
     notes.extend(
         f"{t(f'compliance.intake.{r.reason}', lang)}: {r.record.requirement_id} "
-        f"{r.record.target} ({r.record.checker}, {r.record.status}, {r.source})"
+        f"{r.record.target} ({checker_label(r.record.checker, lang)}, {r.record.status}, "
+        f"{Path(r.source).name if r.source else ''})"
         for r in run.rejected
     )
     for regime, level, issue in run.policy_issues:
