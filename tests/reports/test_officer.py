@@ -15,9 +15,10 @@ from capdo.compliance.results import Evidence, ResultRecord, write_results_jsonl
 from capdo.inventory.validate import load_estate
 from capdo.reports.actions import documents_needed, group_actions
 from capdo.reports.dossier import statement, write_annual, write_dossier
+from capdo.reports.evidence import checker_label
 from capdo.reports.html import render_html
 
-from .conftest import FAILING_WEB, MOMENT, report_for
+from .conftest import FAILING_WEB, FIXTURE_CHECKER, MOMENT, report_for
 
 
 def test_actions_carry_category_severity_basis_unit_deadline_and_remedy(
@@ -90,7 +91,7 @@ def test_checkers_that_disagree_are_both_shown_and_marked(
                 target_kind="server",
                 status="fail",
                 evidence=Evidence(expected={"password_min_length": 14}, actual={"minlen": 8}),
-                checker="openscap",
+                checker="capdo.scap:xccdf_org.ssgproject.content_rule_accounts_password_minlen",
                 time=MOMENT,
                 run_id="scap-1",
             )
@@ -98,7 +99,9 @@ def test_checkers_that_disagree_are_both_shown_and_marked(
     )
     report = report_for(bare_lab, (base, second))
     both = report.checker_results[("SRV.03", "lab-web01")]
-    assert {c.checker for c in both} == {"test-fixture", "openscap"}
+    scap = "capdo.scap:xccdf_org.ssgproject.content_rule_accounts_password_minlen"
+    assert {c.checker for c in both} == {FIXTURE_CHECKER["server"], scap}
+    assert all(c.conflict for c in both), "the evaluation marked the finding as a conflict"
     data = json.loads(
         lxml_html.fromstring(render_html(report, "vi")).get_element_by_id("capdo-data").text
     )
@@ -106,7 +109,10 @@ def test_checkers_that_disagree_are_both_shown_and_marked(
     rows = [r for r in data["sys"]["lab-dvc"]["legacy"] if r[0] == "SRV.03"]
     marked = [f for f in rows[0][2] if f[5]]
     assert marked, "the conflict is marked"
-    assert {strings[c[0]] for c in marked[0][5]} == {"test-fixture", "openscap"}
+    assert {strings[c[0]] for c in marked[0][5]} == {
+        checker_label(FIXTURE_CHECKER["server"], "vi"),
+        checker_label(scap, "vi"),
+    }
 
 
 def _cells(doc: Document) -> list[list[str]]:  # type: ignore[valid-type]

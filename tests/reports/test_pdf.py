@@ -97,7 +97,10 @@ def test_pdf_keeps_every_technical_failure_and_says_where_the_rest_is(
         for r in s.rows
         if r.category == "fail"
     }
-    assert len(wanted) > 100
+    # 86 on the lab: only results of a checker registered to decide the requirement count
+    # (the intake rejects the rest); OpenSCAP-decided and estate requirements are not failed
+    # by this fixture. Still far more detail rows than fit a few PDF pages.
+    assert len(wanted) > 80
     for _, rid in wanted:
         assert rid in flat, f"{rid} cut from the PDF"
     assert "Độ dài mật khẩu tối thiểu (ký tự): 14" in flat  # evidence in sentences

@@ -281,6 +281,8 @@ class CheckerResult:
     expected: object = None
     actual: object = None
     detail: str | None = None
+    conflict: bool = False
+    """The evaluation marked the finding as a conflict (its checkers disagree)."""
 
 
 @dataclass(frozen=True, slots=True)
