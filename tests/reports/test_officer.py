@@ -12,6 +12,7 @@ from docx import Document
 from lxml import html as lxml_html
 
 from capdo.compliance.results import Evidence, ResultRecord, write_results_jsonl
+from capdo.i18n import t
 from capdo.inventory.validate import load_estate
 from capdo.reports.actions import documents_needed, group_actions
 from capdo.reports.dossier import statement, write_annual, write_dossier
@@ -212,3 +213,45 @@ def test_json_carries_categories_scores_and_actions(
         "pass",
         "not_applicable",
     }
+
+
+def test_rejected_records_are_listed_with_the_reason_and_inputs_with_their_sha256(
+    records_file: Callable[..., Path], bare_lab: Path, tmp_path: Path
+) -> None:
+    """A forged record (a `waived` claim with no waiver in the register) is not counted: the
+    report lists it under 'Bản ghi kết quả bị từ chối' with the intake's reason, and names
+    every result file with its SHA-256 (provenance)."""
+    import hashlib
+
+    base = records_file("one")
+    forged = tmp_path / "forged.jsonl"
+    write_results_jsonl(
+        forged,
+        [
+            ResultRecord(
+                requirement_id="SRV.03",
+                target="lab-web01",
+                target_kind="server",
+                status="waived",
+                evidence=Evidence(expected=True, actual=True),
+                checker=FIXTURE_CHECKER["server"],
+                time=MOMENT,
+                run_id="forged-1",
+                waiver_id="W-NOT-IN-REGISTER",
+            )
+        ],
+    )
+    report = report_for(bare_lab, (base, forged))
+    assert [(x.requirement_id, x.target, x.status, x.source) for x in report.rejected] == [
+        ("SRV.03", "lab-web01", "waived", "forged.jsonl")
+    ]
+    page = lxml_html.fromstring(render_html(report, "vi"))
+    text = " ".join(page.text_content().split())
+    assert "Bản ghi kết quả bị từ chối (1)" in text
+    reason = t(f"compliance.intake.{report.rejected[0].reason}", "vi")
+    row = " ".join(page.xpath("//table[@class='rejected']//tr")[1].text_content().split())
+    assert reason in row
+    assert "SRV.03" in row
+    assert "lab-web01" in row
+    for path in (base, forged):
+        assert hashlib.sha256(path.read_bytes()).hexdigest() in text

@@ -243,6 +243,8 @@ def build_report(
         history=history,
         diff=diff,
         notes=inputs.notes,
+        rejected=inputs.rejected,
+        digests=inputs.digests,
         actions=actions,
         checker_results=checker_results(inputs.evaluations.values()),
     )
