@@ -14,6 +14,7 @@ import pytest
 
 from capdo.compliance.catalogue_loader import load_regime
 from capdo.compliance.compile import compile_level
+from capdo.compliance.registry import load_registry
 from capdo.compliance.results import Evidence, ResultRecord, Status, write_results_jsonl
 from capdo.compliance.targets import CHECK_TARGET_KIND
 from capdo.exports.compliance_view import compliance_systems, compliance_targets
@@ -40,6 +41,9 @@ def lab_records(
 ) -> list[ResultRecord]:
     """A pass for every host requirement each target is checked on, with ``overrides``.
 
+    Each record comes from a checker registered to decide its requirement (the intake
+    rejects the others).
+
     System-level results (inventory checks) come from the estate checks of the assessment.
     """
     loaded = load_estate(estate)
@@ -47,16 +51,21 @@ def lab_records(
     index = EstateIndex(loaded.inventory)
     levels = {s.id: s.level for s in compliance_systems(index)}
     overrides = overrides or {}
+    registry = load_registry(CATALOGUES)
     wanted: dict[tuple[str, str], str] = {}
+    kinds = {t.id: t.kind for t in compliance_targets(index)}
     for regime in loaded.inventory.estate.regimes:
         catalogue = load_regime(regime, CATALOGUES)
         for target in compliance_targets(index):
             level = max([target.level or 1, *(levels[s] for s in target.systems)])
             for item in compile_level(catalogue, level).requirements:
-                if CHECK_TARGET_KIND[item.requirement.check] == target.kind:
-                    wanted[(item.id, target.id)] = target.kind
+                if CHECK_TARGET_KIND[item.requirement.check] == target.kind and registry.role(
+                    item.id, FIXTURE_CHECKER[target.kind]
+                ):
+                    wanted[(item.id, target.id)] = FIXTURE_CHECKER[target.kind]
     records = []
-    for (rid, target), kind in sorted(wanted.items()):
+    for (rid, target), checker in sorted(wanted.items()):
+        kind = kinds[target]
         status, evidence = overrides.get(
             (rid, target), ("pass", Evidence(expected=True, actual=True))
         )
@@ -67,7 +76,7 @@ def lab_records(
                 target_kind=kind,  # type: ignore[arg-type]
                 status=status,
                 evidence=evidence,
-                checker=FIXTURE_CHECKER[kind],
+                checker=checker,
                 time=when,
                 run_id=run_id,
             )

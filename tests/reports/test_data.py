@@ -136,14 +136,14 @@ def test_results_for_unknown_targets_are_noted(
                 target_kind="server",
                 status="fail",
                 evidence=Evidence(),
-                checker="t",
+                checker="capdo.checks.server:fixture",
                 time=MOMENT,
                 run_id="x",
             )
         ],
     )
     report = report_for(bare_lab, (records_file("ok"), extra))
-    assert any("ghost01" in note for note in report.notes)
+    assert [(x.target, x.reason) for x in report.rejected] == [("ghost01", "unknown-target")]
 
 
 def test_traits_from_the_inventory_make_conditional_requirements_apply(

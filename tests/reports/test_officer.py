@@ -12,12 +12,14 @@ from docx import Document
 from lxml import html as lxml_html
 
 from capdo.compliance.results import Evidence, ResultRecord, write_results_jsonl
+from capdo.i18n import t
 from capdo.inventory.validate import load_estate
 from capdo.reports.actions import documents_needed, group_actions
 from capdo.reports.dossier import statement, write_annual, write_dossier
+from capdo.reports.evidence import checker_label
 from capdo.reports.html import render_html
 
-from .conftest import FAILING_WEB, MOMENT, report_for
+from .conftest import FAILING_WEB, FIXTURE_CHECKER, MOMENT, report_for
 
 
 def test_actions_carry_category_severity_basis_unit_deadline_and_remedy(
@@ -90,7 +92,7 @@ def test_checkers_that_disagree_are_both_shown_and_marked(
                 target_kind="server",
                 status="fail",
                 evidence=Evidence(expected={"password_min_length": 14}, actual={"minlen": 8}),
-                checker="openscap",
+                checker="capdo.scap:xccdf_org.ssgproject.content_rule_accounts_password_minlen",
                 time=MOMENT,
                 run_id="scap-1",
             )
@@ -98,7 +100,9 @@ def test_checkers_that_disagree_are_both_shown_and_marked(
     )
     report = report_for(bare_lab, (base, second))
     both = report.checker_results[("SRV.03", "lab-web01")]
-    assert {c.checker for c in both} == {"test-fixture", "openscap"}
+    scap = "capdo.scap:xccdf_org.ssgproject.content_rule_accounts_password_minlen"
+    assert {c.checker for c in both} == {FIXTURE_CHECKER["server"], scap}
+    assert all(c.conflict for c in both), "the evaluation marked the finding as a conflict"
     data = json.loads(
         lxml_html.fromstring(render_html(report, "vi")).get_element_by_id("capdo-data").text
     )
@@ -106,7 +110,10 @@ def test_checkers_that_disagree_are_both_shown_and_marked(
     rows = [r for r in data["sys"]["lab-dvc"]["legacy"] if r[0] == "SRV.03"]
     marked = [f for f in rows[0][2] if f[5]]
     assert marked, "the conflict is marked"
-    assert {strings[c[0]] for c in marked[0][5]} == {"test-fixture", "openscap"}
+    assert {strings[c[0]] for c in marked[0][5]} == {
+        checker_label(FIXTURE_CHECKER["server"], "vi"),
+        checker_label(scap, "vi"),
+    }
 
 
 def _cells(doc: Document) -> list[list[str]]:  # type: ignore[valid-type]
@@ -206,3 +213,45 @@ def test_json_carries_categories_scores_and_actions(
         "pass",
         "not_applicable",
     }
+
+
+def test_rejected_records_are_listed_with_the_reason_and_inputs_with_their_sha256(
+    records_file: Callable[..., Path], bare_lab: Path, tmp_path: Path
+) -> None:
+    """A forged record (a `waived` claim with no waiver in the register) is not counted: the
+    report lists it under 'Bản ghi kết quả bị từ chối' with the intake's reason, and names
+    every result file with its SHA-256 (provenance)."""
+    import hashlib
+
+    base = records_file("one")
+    forged = tmp_path / "forged.jsonl"
+    write_results_jsonl(
+        forged,
+        [
+            ResultRecord(
+                requirement_id="SRV.03",
+                target="lab-web01",
+                target_kind="server",
+                status="waived",
+                evidence=Evidence(expected=True, actual=True),
+                checker=FIXTURE_CHECKER["server"],
+                time=MOMENT,
+                run_id="forged-1",
+                waiver_id="W-NOT-IN-REGISTER",
+            )
+        ],
+    )
+    report = report_for(bare_lab, (base, forged))
+    assert [(x.requirement_id, x.target, x.status, x.source) for x in report.rejected] == [
+        ("SRV.03", "lab-web01", "waived", "forged.jsonl")
+    ]
+    page = lxml_html.fromstring(render_html(report, "vi"))
+    text = " ".join(page.text_content().split())
+    assert "Bản ghi kết quả bị từ chối (1)" in text
+    reason = t(f"compliance.intake.{report.rejected[0].reason}", "vi")
+    row = " ".join(page.xpath("//table[@class='rejected']//tr")[1].text_content().split())
+    assert reason in row
+    assert "SRV.03" in row
+    assert "lab-web01" in row
+    for path in (base, forged):
+        assert hashlib.sha256(path.read_bytes()).hexdigest() in text

@@ -14,7 +14,7 @@ from capdo.compliance.catalogue_model import Catalogue
 from capdo.compliance.compile import CompiledLevel, compile_level
 from capdo.compliance.diff import diff_regimes
 from capdo.compliance.evaluate import Evaluation, Finding
-from capdo.compliance.results import STATUSES, ResultRecord
+from capdo.compliance.results import STATUSES
 from capdo.reports.actions import build_actions
 from capdo.reports.data import (
     CheckerResult,
@@ -156,19 +156,25 @@ def row_category(status: str, findings: tuple[Finding, ...], check: str) -> Cate
 
 
 def checker_results(
-    records: Iterable[ResultRecord],
+    evaluations: Iterable[Evaluation],
 ) -> dict[tuple[str, str], tuple[CheckerResult, ...]]:
-    """Every checker's result where several checkers reported on one requirement and target."""
+    """Every checker's result where several checkers reported on one requirement and target,
+    as the evaluation counted them (its findings' ``results``; rejected records are not here)."""
     seen: dict[tuple[str, str], dict[str, CheckerResult]] = defaultdict(dict)
-    for record in records:
-        evidence = record.evidence
-        seen[(record.requirement_id, record.target)][record.checker or ""] = CheckerResult(
-            checker=record.checker or "",
-            status=record.status,
-            expected=evidence.expected if evidence else None,
-            actual=evidence.actual if evidence else None,
-            detail=evidence.detail if evidence else None,
-        )
+    for evaluation in evaluations:
+        for finding in evaluation.findings:
+            for record in finding.results:
+                evidence = record.evidence
+                seen[(finding.requirement_id, finding.target)][record.checker or ""] = (
+                    CheckerResult(
+                        checker=record.checker or "",
+                        status=record.status,
+                        expected=evidence.expected if evidence else None,
+                        actual=evidence.actual if evidence else None,
+                        detail=evidence.detail if evidence else None,
+                        conflict=finding.conflict,
+                    )
+                )
     return {key: tuple(found.values()) for key, found in seen.items() if len(found) > 1}
 
 
@@ -237,6 +243,8 @@ def build_report(
         history=history,
         diff=diff,
         notes=inputs.notes,
+        rejected=inputs.rejected,
+        digests=inputs.digests,
         actions=actions,
-        checker_results=checker_results(inputs.records),
+        checker_results=checker_results(inputs.evaluations.values()),
     )

@@ -273,6 +273,18 @@ class RunDiff:
 
 
 @dataclass(frozen=True, slots=True)
+class RejectedRow:
+    """A result record the intake rejected: what it claimed and why it was not counted."""
+
+    reason: str
+    requirement_id: str
+    target: str
+    checker: str
+    status: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class CheckerResult:
     """One checker's result for a requirement on a target (several may disagree)."""
 
@@ -281,6 +293,8 @@ class CheckerResult:
     expected: object = None
     actual: object = None
     detail: str | None = None
+    conflict: bool = False
+    """The evaluation marked the finding as a conflict (its checkers disagree)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,6 +353,10 @@ class ReportData:
     history: tuple[RunSummary, ...] = ()
     diff: RunDiff | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    rejected: tuple[RejectedRow, ...] = ()
+    """Result records the evaluation's intake did not count, with the reason."""
+    digests: tuple[tuple[str, str], ...] = ()
+    """(input file name, SHA-256) of every result file read (provenance)."""
     """Localized lines about the inputs (bad result lines, unknown targets, policy issues)."""
     actions: tuple[Action, ...] = ()
     """What is to be done, one item per system and requirement (capdo.reports.actions)."""

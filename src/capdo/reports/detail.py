@@ -47,13 +47,15 @@ def detail_data(report: ReportData, lang: Lang) -> dict[str, object]:
         for system in regime.systems:
             rows: list[object] = []
             for row in system.rows:
-                if not STYLES.get(row.category, STYLES["error"]).open and row.category != "waived":
+                conflicted = any(f.conflict for f in row.findings)
+                closed = not STYLES.get(row.category, STYLES["error"]).open
+                if closed and row.category != "waived" and not conflicted:
                     rows.append([row.requirement_id, row.category])
                     continue
                 check = regime.requirements[row.requirement_id].check
                 found = []
                 for f in row.findings:
-                    if f.status in ("pass", "not_applicable"):
+                    if f.status in ("pass", "not_applicable") and not f.conflict:
                         continue
                     ev = f.evidence
                     detail = ev.detail if ev else None
@@ -65,7 +67,7 @@ def detail_data(report: ReportData, lang: Lang) -> dict[str, object]:
                         lang,
                     )
                     others = report.checker_results.get((row.requirement_id, f.target), ())
-                    conflict = len({c.status for c in others}) > 1
+                    conflict = f.conflict or any(c.conflict for c in others)
                     found.append(
                         [
                             strings(f.target),

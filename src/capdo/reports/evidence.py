@@ -131,8 +131,14 @@ def reporting_period(today: date) -> tuple[date, date]:
 
 
 def checker_label(checker: str | None, lang: Lang) -> str:
-    """A checker's name as the officer reads it ('' for none)."""
+    """A checker's name as the officer reads it ('' for none).
+
+    Records name a check of a registered checker as ``prefix:check``; the checker's label
+    (``report.checker.<prefix>``) names it when the check itself has none."""
     if not checker:
         return ""
-    key = f"report.checker.{checker}"
-    return t(key, lang) if key in catalogue() else checker
+    for name in (checker, checker.split(":", 1)[0]):
+        key = f"report.checker.{name}"
+        if key in catalogue():
+            return t(key, lang)
+    return checker

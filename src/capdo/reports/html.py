@@ -34,7 +34,13 @@ from capdo.reports.data import (
     SystemReport,
 )
 from capdo.reports.detail import detail_json
-from capdo.reports.evidence import date_text, name_label, reporting_period, sentences
+from capdo.reports.evidence import (
+    checker_label,
+    date_text,
+    name_label,
+    reporting_period,
+    sentences,
+)
 from capdo.reports.hints import remediation
 from capdo.reports.status import CATEGORIES, finding_status
 from capdo.reports.status import style as category_style
@@ -171,6 +177,7 @@ def _context(report: ReportData, lang: Lang, folder: Path, print_mode: bool) -> 
         "script": Markup(read_style(folder, "report.js")),
         "trend_svg": Markup(trend),
         "_": tr,
+        "checker": lambda name: checker_label(name, lang),
         "status": status,
         "kind": kind_labels.__getitem__,
         "group": group_labels.__getitem__,

@@ -25,7 +25,7 @@ from capdo.i18n import Lang, t
 from capdo.inventory.index import EstateIndex
 from capdo.inventory.model import Inventory
 from capdo.inventory.validate import load_estate
-from capdo.reports.data import SystemInfo, TargetInfo
+from capdo.reports.data import RejectedRow, SystemInfo, TargetInfo
 from capdo.reports.estate import system_infos, target_infos, text
 from capdo.reports.text import Text
 
@@ -56,6 +56,8 @@ class ReportInputs:
     inputs: tuple[str, ...] = ()
     inventory: Inventory | None = None
     records: list[ResultRecord] = field(default_factory=list)
+    rejected: tuple[RejectedRow, ...] = ()
+    digests: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = ()
     """Localized lines about the inputs (bad result lines, unknown targets, policy issues)."""
 
@@ -64,11 +66,6 @@ def _notes(run: Assessment, known: set[str], lang: Lang) -> tuple[str, ...]:
     notes = [p.render(lang) for p in run.input_problems]
     unknown = sorted({r.target for r in run.records} - known)
     notes.extend(t("report.note.unknown-target", lang, target=name) for name in unknown)
-    notes.extend(
-        f"{t(f'compliance.intake.{r.reason}', lang)}: {r.record.requirement_id} "
-        f"{r.record.target} ({r.record.checker}, {r.record.status}, {r.source})"
-        for r in run.rejected
-    )
     for regime, level, issue in run.policy_issues:
         notes.append(f"policy/{regime}.yml ({level}): {t(issue.key, lang, **issue.params)}")
     return tuple(notes)
@@ -119,4 +116,20 @@ def load_inputs(
         inventory=inventory,
         records=run.records,
         notes=_notes(run, set(systems) | set(targets), lang),
+        rejected=tuple(
+            RejectedRow(
+                reason=r.reason,
+                requirement_id=r.record.requirement_id,
+                target=r.record.target,
+                checker=r.record.checker or "",
+                status=r.record.status,
+                source=Path(r.source).name if r.source else "",
+            )
+            for r in run.rejected
+        ),
+        digests=tuple(
+            (Path(str(p["source"])).name, str(p["sha256"]))
+            for p in run.provenance
+            if p.get("sha256")
+        ),
     )
