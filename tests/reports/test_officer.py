@@ -15,11 +15,12 @@ from capdo.compliance.results import Evidence, ResultRecord, write_results_jsonl
 from capdo.i18n import t
 from capdo.inventory.validate import load_estate
 from capdo.reports.actions import documents_needed, group_actions
+from capdo.reports.build import province_place
 from capdo.reports.dossier import statement, write_annual, write_dossier
 from capdo.reports.evidence import checker_label
 from capdo.reports.html import render_html
 
-from .conftest import FAILING_WEB, FIXTURE_CHECKER, MOMENT, report_for
+from .conftest import FAILING_WEB, FIXTURE_CHECKER, MOMENT, REPO, report_for
 
 
 def test_actions_carry_category_severity_basis_unit_deadline_and_remedy(
@@ -137,7 +138,7 @@ def test_annual_report_statements_match_the_evaluation(
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in flat
     assert "Độc lập - Tự do - Hạnh phúc" in flat
     assert "Số: ……/BC-……" in flat
-    assert "ngày 21 tháng 11 năm 2026" in flat
+    assert "Mô phỏng, ngày 21 tháng 11 năm 2026" in flat  # the province site's name
     assert "Kỳ báo cáo: từ 15/12/2025 đến 14/12/2026" in text
     assert "Kính gửi:" in text
     assert "Bộ Công an" in text  # Decree 331 is in force in the lab estate
@@ -255,3 +256,11 @@ def test_rejected_records_are_listed_with_the_reason_and_inputs_with_their_sha25
     assert "lab-web01" in row
     for path in (base, forged):
         assert hashlib.sha256(path.read_bytes()).hexdigest() in text
+
+
+def test_place_line_is_the_province_name() -> None:
+    phutho = load_estate(REPO / "inventories" / "phutho").inventory
+    place = province_place(phutho)
+    assert place is not None
+    assert place.vi == "Phú Thọ"
+    assert province_place(None) is None

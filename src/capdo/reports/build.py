@@ -15,6 +15,7 @@ from capdo.compliance.compile import CompiledLevel, compile_level
 from capdo.compliance.diff import diff_regimes
 from capdo.compliance.evaluate import Evaluation, Finding
 from capdo.compliance.results import STATUSES
+from capdo.inventory.model import Inventory
 from capdo.reports.actions import build_actions
 from capdo.reports.data import (
     CheckerResult,
@@ -247,4 +248,23 @@ def build_report(
         digests=inputs.digests,
         actions=actions,
         checker_results=checker_results(inputs.evaluations.values()),
+        place=province_place(inputs.inventory),
     )
+
+
+PLACE_PREFIXES = ("tỉnh ", "thành phố ")
+"""Words of a province site's name that the place line of a document leaves out."""
+
+
+def province_place(inventory: Inventory | None) -> Text | None:
+    """The province's name as the place line of an official document writes it ("Tỉnh Phú
+    Thọ" → "Phú Thọ"), or None when the estate has no province site."""
+    site = next((s for s in inventory.sites if s.kind == "province"), None) if inventory else None
+    if site is None:
+        return None
+    vi = site.name.vi
+    for prefix in PLACE_PREFIXES:
+        if vi.casefold().startswith(prefix):
+            vi = vi[len(prefix) :]
+            break
+    return Text(vi[:1].upper() + vi[1:], site.name.en)

@@ -361,6 +361,8 @@ class ReportData:
     actions: tuple[Action, ...] = ()
     """What is to be done, one item per system and requirement (capdo.reports.actions)."""
     checker_results: dict[tuple[str, str], tuple[CheckerResult, ...]] = field(default_factory=dict)
+    place: Text | None = None
+    """Where the documents are signed: the province's name ("Phú Thọ"), from its site."""
     """(requirement, target) → every checker's result, where more than one checker reported."""
 
     def regime(self, regime: str) -> RegimeReport:

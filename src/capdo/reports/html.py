@@ -263,11 +263,10 @@ def technical_rows(regime: RegimeReport, system: SystemReport) -> list[Requireme
 def place_date(report: ReportData, lang: Lang) -> str:
     """'Phú Thọ, ngày 21 tháng 11 năm 2026' (the place is the estate's province name)."""
     day = report.today
-    place = report.organisation.get(lang).split("tỉnh")[-1].strip() if lang == "vi" else ""
     return t(
         "report.place-date",
         lang,
-        place=place or report.organisation.get(lang),
+        place=(report.place or report.organisation).get(lang),
         day=f"{day.day:02d}",
         month=f"{day.month:02d}",
         year=day.year,
