@@ -141,6 +141,9 @@ def test_interrupted_push_rolls_back_and_keeps_backup(
             raise OSError("Socket is closed")
         real_send(conn, info, lines)  # type: ignore[arg-type]
 
+    # Why a patch: a real session break cannot be timed from outside to fall half-way through
+    # one push; the wrapper sends the first half of the real lines over the real netmiko session
+    # to the emulated device, then breaks the session as a dropped link would.
     monkeypatch.setattr(runner, "_send", cut)
     jobs = _jobs(estate, [name])
     jobs[name].extra["backup_dir"] = tmp_path / "pre-push"

@@ -80,6 +80,8 @@ def test_without_unsafe_the_same_export_runs_the_template(
 ) -> None:
     """The control: the attack is real (this is what main did), so the test above can fail."""
     text, marker = payload
+    # Why a patch: the old exporter no longer exists; removing the marking reproduces it, so
+    # that the real ansible-playbook run shows the attack the marked export prevents.
     monkeypatch.setattr(export_write, "mark_unsafe", lambda data: data)
     (hosts,) = export(_hostile(text), LAB_ESTATE, "ansible", tmp_path / "export")
     run_debug_play(hosts, tmp_path, EXPRESSIONS[2:3])
