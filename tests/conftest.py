@@ -29,11 +29,11 @@ ENV_OVERLAY = "CAPDO_CONNECTIONS"
 # The /24s that the lab estate itself uses (its sites' zones and links): a relocated copy must
 # not move onto one of them.
 _LAB_ESTATE_PREFIXES = frozenset({"198.18.0", "198.18.1", "198.18.2", "198.18.255"})
-_NO_OVERLAY = Path(tempfile.gettempdir()) / f"capdo-tests-{os.getpid()}-no-overlay.yml"
+NO_OVERLAY = Path(tempfile.gettempdir()) / f"capdo-tests-{os.getpid()}-no-overlay.yml"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    os.environ[ENV_OVERLAY] = str(_NO_OVERLAY)
+    os.environ[ENV_OVERLAY] = str(NO_OVERLAY)
     # A user's sourced lab.env must not leak into the tests either.
     for name in [n for n in os.environ if n.startswith("CAPDO_LAB_") and n != "CAPDO_LAB_HOSTS"]:
         del os.environ[name]

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import REPO
+from tests.conftest import NO_OVERLAY, REPO
 
 SAMPLE = """
 import pytest
@@ -56,6 +56,9 @@ def test_the_repository_allow_list_is_empty() -> None:
 
 
 def test_no_test_reads_the_overlay_a_user_lab_left() -> None:
-    overlay = os.environ["CAPDO_CONNECTIONS"]
-    assert not Path(overlay).exists()
-    assert not Path(overlay).is_relative_to(REPO)
+    # the session's default: an overlay that does not exist, outside the repository
+    assert not NO_OVERLAY.exists()
+    assert not NO_OVERLAY.is_relative_to(REPO)
+    # a lab fixture of this session (tests/server) may point it at its own lab's overlay for a
+    # while, never at the one a user's `capdo lab up` leaves in the repository
+    assert not Path(os.environ["CAPDO_CONNECTIONS"]).is_relative_to(REPO)
