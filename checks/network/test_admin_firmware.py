@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from capdo.network.audit import AuditTarget, after, require
+from capdo.checks.contract import require, requirement
+from capdo.network.audit import AuditTarget, after
 from capdo.network.firmware import at_least, load_network_firmware
 
 # names that say "whoever holds the password", not a person or a role
@@ -31,7 +30,7 @@ SHARED_NAMES = frozenset(
 )
 
 
-@pytest.mark.requirement("NET.13")
+@requirement("NET.13")
 def test_named_role_based_administrators(device: AuditTarget) -> None:
     bad: list[str] = []
     if device.platform == "fortinet":
@@ -63,34 +62,34 @@ def test_named_role_based_administrators(device: AuditTarget) -> None:
         bad.append("no named administrator accounts and no central AAA server")
     require(
         not bad,
-        "administrator accounts shared, or their passwords reversible",
         expected="personal accounts with hashed passwords, privileges by role",
         actual={"findings": bad, "privilege levels": sorted(levels)},
+        detail="administrator accounts shared, or their passwords reversible",
     )
 
 
-@pytest.mark.requirement("NET.14")
+@requirement("NET.14")
 def test_firmware_at_least_the_minimum(device: AuditTarget) -> None:
     policy = load_network_firmware(device.estate.root)
     minimum = policy.minimum(device.platform, device.device.model or "")
     require(
         minimum is not None,
-        "no minimum firmware set for this platform and model",
         expected=f"{policy.source or 'policy/network-firmware.yml'}: "
         f"{device.platform} > {device.device.model}",
         actual=None,
+        detail="no minimum firmware set for this platform and model",
     )
     require(
         device.firmware is not None,
-        "the configuration does not show the firmware version",
         expected=f">= {minimum}",
         actual=None,
+        detail="the configuration does not show the firmware version",
     )
     assert minimum is not None
     assert device.firmware is not None
     require(
         at_least(device.firmware, minimum),
-        "firmware older than the estate's minimum",
         expected=f">= {minimum}",
         actual=device.firmware,
+        detail="firmware older than the estate's minimum",
     )

@@ -6,9 +6,8 @@ firewalls that do; with no firewall in the estate it is ``fail``."""
 
 from __future__ import annotations
 
-import pytest
-
-from capdo.network.audit import AuditTarget, require
+from capdo.checks.contract import not_applicable, require, requirement
+from capdo.network.audit import AuditTarget
 from capdo.network.firewall import INTERNET, WAN
 from capdo.network.policy_read import Rule, read_rules, updates_scheduled
 
@@ -24,11 +23,11 @@ def _rules(device: AuditTarget) -> list[Rule]:
         )
         require(
             firewalls,
-            "no firewall in the estate enforces this",
             expected="a firewall (FortiOS or USG) with a zone policy",
             actual=None,
+            detail="no firewall in the estate enforces this",
         )
-        pytest.skip(f"decided on the firewall: {', '.join(firewalls)}")
+        not_applicable(f"decided on the firewall: {', '.join(firewalls)}")
     return read_rules(device.platform, device.config)
 
 
@@ -41,7 +40,7 @@ def _default_deny(rules: list[Rule]) -> list[str]:
     return []
 
 
-@pytest.mark.requirement("NET.01")
+@requirement("NET.01")
 def test_outside_access_default_deny_published_only(device: AuditTarget) -> None:
     rules = _rules(device)
     published = {
@@ -63,13 +62,13 @@ def test_outside_access_default_deny_published_only(device: AuditTarget) -> None
     missing = _default_deny(rules)
     require(
         not bad and not missing,
-        "access from the Internet not limited to the published services",
         expected=missing or [f"{d} {list(a)} {list(s)}" for d, a, s in sorted(published)],
         actual=bad,
+        detail="access from the Internet not limited to the published services",
     )
 
 
-@pytest.mark.requirement("NET.02")
+@requirement("NET.02")
 def test_zones_separated_egress_controlled(device: AuditTarget) -> None:
     rules = _rules(device)
     any_any = [
@@ -84,9 +83,9 @@ def test_zones_separated_egress_controlled(device: AuditTarget) -> None:
     missing = _default_deny(rules)
     require(
         not any_any and not open_egress and not unlogged and not missing,
-        "traffic between zones or to the Internet not restricted",
         expected=missing,
         actual={"any-any": any_any, "open egress": open_egress, "not logged": unlogged},
+        detail="traffic between zones or to the Internet not restricted",
     )
 
 
@@ -103,37 +102,37 @@ def _exposed(device: AuditTarget, rules: list[Rule]) -> list[Rule]:
     ]
 
 
-@pytest.mark.requirement("NET.07")
+@requirement("NET.07")
 def test_intrusion_prevention_on_exposed_flows(device: AuditTarget) -> None:
     exposed = _exposed(device, _rules(device))
     bare = [r.name for r in exposed if not r.ips]
     require(
         not bare,
-        "flows from outside not inspected by intrusion prevention",
         expected="an IPS profile on every rule from the Internet, the WAN or users",
         actual=bare,
+        detail="flows from outside not inspected by intrusion prevention",
     )
 
 
-@pytest.mark.requirement("NET.08")
+@requirement("NET.08")
 def test_anti_malware_on_exposed_flows(device: AuditTarget) -> None:
     exposed = _exposed(device, _rules(device))
     bare = [r.name for r in exposed if not r.av]
     require(
         not bare,
-        "flows from outside not scanned for malware",
         expected="an anti-malware profile on every rule from the Internet, the WAN or users",
         actual=bare,
+        detail="flows from outside not scanned for malware",
     )
 
 
-@pytest.mark.requirement("NET.18")
+@requirement("NET.18")
 def test_signatures_update_on_schedule(device: AuditTarget) -> None:
     _rules(device)
     missing = updates_scheduled(device.platform, device.config)
     require(
         not missing,
-        "IPS and anti-malware signatures do not update on a schedule",
         expected=missing,
         actual=None,
+        detail="IPS and anti-malware signatures do not update on a schedule",
     )

@@ -9,14 +9,16 @@ from __future__ import annotations
 import ipaddress
 import re
 
-import pytest
-
+from capdo.checks.contract import param, require, requirement
 from capdo.network import fortios
 from capdo.network.access import permitted_sources, vty_access
-from capdo.network.audit import AuditTarget, after, require
+from capdo.network.audit import AuditTarget, after
+
+BLOCK_FOR_MAX_SECONDS = 65535
+"""The longest block ``login block-for`` accepts (IOS): a longer lockout asks for this."""
 
 
-@pytest.mark.requirement("NET.09")
+@requirement("NET.09")
 def test_admin_login_needs_aaa(device: AuditTarget) -> None:
     bad: list[str] = []
     missing: list[str] = []
@@ -45,13 +47,13 @@ def test_admin_login_needs_aaa(device: AuditTarget) -> None:
                 bad.append(f"{name} > authentication-mode {' '.join(m or '' for m in modes)}")
     require(
         not bad and not missing,
-        "administrator login not enforced through AAA with protected passwords",
         expected=missing,
         actual=bad,
+        detail="administrator login not enforced through AAA with protected passwords",
     )
 
 
-@pytest.mark.requirement("NET.10")
+@requirement("NET.10")
 def test_only_secure_management_protocols(device: AuditTarget) -> None:
     missing: list[str] = []
     if device.platform == "fortinet":
@@ -86,19 +88,24 @@ def test_only_secure_management_protocols(device: AuditTarget) -> None:
         ]
         if not device.has(r"^stelnet server enable$"):
             missing.append("stelnet server enable")
-    require(not bad and not missing, "insecure management protocols", expected=missing, actual=bad)
+    require(
+        not bad and not missing,
+        expected=missing,
+        actual=bad,
+        detail="insecure management protocols",
+    )
 
 
-@pytest.mark.requirement("NET.11", "ARC.02")
+@requirement("NET.11", "ARC.02")
 def test_vty_limited_to_management_zone(device: AuditTarget) -> None:
     allowed = [ipaddress.ip_network(p["cidr"]) for p in device.view["security"]["management_acl"]]
     if device.platform == "fortinet":
         outside, admin = fortios.management_sources(device)
         require(
             admin and not outside,
-            "remote administration not limited to the management zone",
             expected=[str(a) for a in allowed],
             actual={"administration on": admin, "outside": outside},
+            detail="remote administration not limited to the management zone",
         )
         return
     access = vty_access(device.platform, device.config)
@@ -106,22 +113,27 @@ def test_vty_limited_to_management_zone(device: AuditTarget) -> None:
     outside = [str(s) for s in sources if not any(s.subnet_of(a) for a in allowed)]
     require(
         access.vtys and not access.unguarded and sources and not outside,
-        "remote administration not limited to the management zone",
         expected=[str(a) for a in allowed],
         actual={
             "unguarded": list(access.unguarded),
             "outside": outside,
             "sources": [str(s) for s in sources],
         },
+        detail="remote administration not limited to the management zone",
     )
 
 
-@pytest.mark.requirement("NET.16")
+@requirement("NET.16")
 def test_idle_sessions_close(device: AuditTarget) -> None:
-    limit = int(device.params.get("idle_timeout_minutes") or 5)
+    limit = int(param(device.params, "idle_timeout_minutes"))
     if device.platform == "fortinet":
         found = fortios.idle_findings(device, limit)
-        require(not found, "idle management sessions stay open", f"admintimeout <= {limit}", found)
+        require(
+            not found,
+            expected=f"admintimeout <= {limit}",
+            actual=found,
+            detail="idle management sessions stay open",
+        )
         return
     key, pattern = (
         device.pick(cisco_ios="exec-timeout", huawei_vrp="idle-timeout"),
@@ -138,23 +150,24 @@ def test_idle_sessions_close(device: AuditTarget) -> None:
             bad.append(f"{name} > {values[0] if values else '(no ' + key + ')'}")
     require(
         device.sections(pattern) and not bad,
-        "idle management sessions stay open",
         expected=f"{key} <= {limit} min",
         actual=bad,
+        detail="idle management sessions stay open",
     )
 
 
-@pytest.mark.requirement("NET.12")
+@requirement("NET.12")
 def test_failed_logins_blocked(device: AuditTarget) -> None:
-    attempts = int(device.params.get("lockout_attempts") or 5)
-    seconds = int(device.view["security"]["lockout_seconds"])
+    attempts = int(param(device.params, "lockout_attempts"))
+    hours = float(param(device.params, "lockout_duration_hours"))
+    seconds = min(int(hours * 3600), BLOCK_FOR_MAX_SECONDS)
     if device.platform == "fortinet":
         found = fortios.lockout_findings(device, attempts, seconds)
         require(
             not found,
-            "failed administrator logins are not blocked",
             expected=f"block for >= {seconds} s after <= {attempts} attempts",
             actual=found,
+            detail="failed administrator logins are not blocked",
         )
         return
     if device.platform == "cisco_ios":
@@ -173,12 +186,12 @@ def test_failed_logins_blocked(device: AuditTarget) -> None:
         ]
         ok = any(
             int(after(f, "retry-time") or 999) <= attempts
-            and int(after(f, "block-time") or 0) >= int(device.view["security"]["lockout_minutes"])
+            and int(after(f, "block-time") or 0) >= int(hours * 60)
             for f in found
         )
     require(
         ok,
-        "failed administrator logins are not blocked",
         expected=f"block for >= {seconds} s after <= {attempts} attempts",
         actual=found,
+        detail="failed administrator logins are not blocked",
     )

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import pytest
-
-from capdo.network.audit import AuditTarget, require
+from capdo.checks.contract import not_applicable, param, require, requirement
+from capdo.network.audit import AuditTarget
 from capdo.network.fortios import zone_interfaces_missing as fortios_zones_missing
 
 
-@pytest.mark.requirement("ARC.01")
+@requirement("ARC.01")
 def test_vlan_plan_and_addressing_match(device: AuditTarget) -> None:
     missing: list[str] = []
     if device.platform == "fortinet":
         missing = fortios_zones_missing(device)
-        require(not missing, "zone interfaces differ from the inventory", missing, None)
+        require(
+            not missing,
+            expected=missing,
+            actual=None,
+            detail="zone interfaces differ from the inventory",
+        )
         return
     for vlan in device.view["vlans"]:
         if not device.lines(rf"^vlan ({vlan['id']}$|batch .*\b{vlan['id']}\b)"):
@@ -32,19 +36,19 @@ def test_vlan_plan_and_addressing_match(device: AuditTarget) -> None:
             missing.append(f"interface {name} > {address}{iface['address']['mask']}")
     require(
         not missing,
-        "VLAN plan or addressing differs from the inventory",
         expected=missing,
         actual=None,
+        detail="VLAN plan or addressing differs from the inventory",
     )
 
 
-@pytest.mark.requirement("ARC.07", "WAN.02")
+@requirement("ARC.07", "WAN.02")
 def test_redundant_uplinks(device: AuditTarget) -> None:
     ctx = device.estate.context
     if device.device.role not in ("wan-router", "internet-router", "core"):
-        pytest.skip("not an uplink device")
-    if not device.params.get("hot_standby_required") and device.device.role != "wan-router":
-        pytest.skip("redundancy not required at this level")
+        not_applicable("not an uplink device")
+    if device.device.role != "wan-router" and not param(device.params, "hot_standby_required"):
+        not_applicable("redundancy not required at this level")
     ends = ctx.link_ends.get(device.name, [])
     group = device.device.redundancy_group
     peers = [d.name for d in ctx.inventory.devices if group and d.redundancy_group == group]
@@ -52,7 +56,7 @@ def test_redundant_uplinks(device: AuditTarget) -> None:
     redundant = len(peers) > 1 or len(ends) >= 2
     require(
         redundant,
-        "no redundant uplink or standby device",
         expected="two uplinks (primary and backup) or a redundancy group",
         actual={"links": [link.id for link, _, _ in ends], "roles": roles, "group": peers},
+        detail="no redundant uplink or standby device",
     )

@@ -8,6 +8,9 @@ is written against, and the one result record they all produce.
 - :func:`param` reads a threshold of the host's resolved parameters (catalogue after the
   organisation's policy) and has **no code default**: a value nobody set is
   :class:`ParameterMissing`, which a runner reports as ``not_reviewed`` with the reason;
+- :func:`not_applicable`, :func:`not_reviewed` and :func:`undecided` end a check with that
+  status (``undecided`` is ``error``: the check ran and could not decide);
+- :func:`outcome` is the one mapping from how a check ended to its status and evidence;
 - :class:`Evidence` and :class:`ResultRecord` are the compliance layer's own types.
 """
 
@@ -15,22 +18,27 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Any, Literal, NoReturn, Protocol, TypeVar, runtime_checkable
 
 from capdo.compliance.catalogue_model import ParamValue
-from capdo.compliance.results import Evidence, ResultRecord
+from capdo.compliance.results import Evidence, ResultRecord, Status
 
 __all__ = [
+    "CheckEnded",
     "CheckFailed",
     "Checker",
     "Evidence",
     "ParameterMissing",
     "ResultRecord",
     "evidence",
+    "not_applicable",
+    "not_reviewed",
+    "outcome",
     "param",
     "require",
     "requirement",
     "requirements_of",
+    "undecided",
 ]
 
 REQUIREMENTS_ATTR = "__capdo_requirements__"
@@ -45,11 +53,32 @@ class CheckFailed(AssertionError):
         self.evidence = found
 
 
-class ParameterMissing(LookupError):
-    """The host's parameters have no value for a threshold (the organisation must set one)."""
+Ending = Literal["not_applicable", "not_reviewed", "error"]
+
+
+class CheckEnded(Exception):
+    """A check ended without a finding: ``not_applicable``, ``not_reviewed`` (a person must
+    decide) or ``error`` (it ran and could not decide), with the evidence it had."""
+
+    def __init__(self, status: Ending, found: Evidence) -> None:
+        super().__init__(found.detail or status)
+        self.status: Ending = status
+        self.evidence = found
+
+
+class ParameterMissing(CheckEnded, LookupError):
+    """The host's parameters have no value for a threshold (the organisation must set one):
+    the check ends ``not_reviewed``."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(name)
+        super().__init__(
+            "not_reviewed",
+            Evidence(
+                expected={name: "a value"},
+                detail=f"parameter {name} has no value at this level: the organisation sets "
+                "it in policy/<regime>.yml",
+            ),
+        )
         self.name = name
 
 
@@ -78,6 +107,35 @@ def require(ok: object, *, expected: object, actual: object, detail: str | None 
     if not ok:
         raise CheckFailed(found)
     return found
+
+
+def not_applicable(reason: str, *, expected: object = None, actual: object = None) -> NoReturn:
+    """End the check: the requirement does not apply to this target (``reason`` says why)."""
+    raise CheckEnded("not_applicable", evidence(expected, actual, reason))
+
+
+def not_reviewed(reason: str, *, expected: object = None, actual: object = None) -> NoReturn:
+    """End the check: a machine cannot decide this here, a person must review it."""
+    raise CheckEnded("not_reviewed", evidence(expected, actual, reason))
+
+
+def undecided(reason: str, *, expected: object = None, actual: object = None) -> NoReturn:
+    """End the check as ``error``: it ran and could not decide (unreachable, unreadable...)."""
+    raise CheckEnded("error", evidence(expected, actual, reason))
+
+
+def outcome(ended: BaseException | None, found: Evidence | None = None) -> tuple[Status, Evidence]:
+    """The status and evidence of a check that returned (``ended`` None: ``pass`` with the
+    evidence it returned) or raised: :class:`CheckFailed` → ``fail``, :class:`CheckEnded` →
+    its status, anything else → ``error`` naming the exception."""
+    if ended is None:
+        return "pass", found if found is not None else Evidence()
+    if isinstance(ended, CheckFailed):
+        return "fail", ended.evidence
+    if isinstance(ended, CheckEnded):
+        return ended.status, ended.evidence
+    message = str(ended).strip().splitlines()[0][:300] if str(ended).strip() else ""
+    return "error", Evidence(detail=f"{type(ended).__name__}: {message}".rstrip(": "))
 
 
 def param(params: Mapping[str, ParamValue | None], name: str) -> ParamValue:

@@ -1,11 +1,13 @@
 """The config audit engine behind ``checks/network``: pytest runs the checks, this turns them
 into result records.
 
-A check is a test function in ``checks/network/test_*.py`` that takes the ``device`` fixture
-(an :class:`AuditTarget`), carries ``@pytest.mark.requirement("NET.10", ...)`` and calls
-:func:`require`. It runs for each device whose level requires one of its ids (otherwise the
-record is ``not_applicable``); ``require`` failing gives ``fail`` with the offending or
-missing lines as evidence; anything else raised gives ``error``.
+A check is a test function in ``checks/network/test_*.py`` written against the check contract
+(:mod:`capdo.checks.contract`): it takes the ``device`` fixture (an :class:`AuditTarget`),
+carries ``@requirement("NET.10", ...)``, reads thresholds with ``param(device.params, name)``
+and calls ``require(ok, expected=..., actual=..., detail=...)``. It runs for each device whose
+level requires one of its ids (otherwise the record is ``not_applicable``); how it ended becomes
+the record's status through :func:`capdo.checks.contract.outcome` (``require`` failing: ``fail``
+with the offending or missing lines as evidence; anything unexpected: ``error``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from capdo.checks import contract
 from capdo.compliance.results import Evidence, ResultRecord, Status
 from capdo.inventory.model import NetworkDevice
 from capdo.network.configtext import ConfigReadError, decode
@@ -32,12 +35,6 @@ from capdo.network.platforms import NetworkError, PlatformInfo, platform_info
 from capdo.safeio import ReadError, ReadProblem, read_bytes
 
 CHECKER = "capdo.network.audit"
-
-
-class CheckFailed(AssertionError):
-    def __init__(self, detail: str, expected: Any = None, actual: Any = None) -> None:
-        super().__init__(detail)
-        self.evidence = Evidence(expected=expected, actual=actual, detail=detail)
 
 
 def _set_values(children: Iterable[Any]) -> dict[str, str]:
@@ -55,12 +52,6 @@ def after(line: str, keyword: str) -> str | None:
     if keyword in words and words.index(keyword) + 1 < len(words):
         return words[words.index(keyword) + 1]
     return None
-
-
-def require(condition: object, detail: str, expected: Any = None, actual: Any = None) -> None:
-    """Fail the check with evidence unless ``condition`` holds."""
-    if not condition:
-        raise CheckFailed(detail, expected, actual)
 
 
 @dataclass
@@ -273,12 +264,11 @@ class AuditPlugin:
                 status, evidence = "not_applicable", Evidence(detail=str(report.longrepr)[-200:])
             elif report.passed:
                 status = "pass"
-            elif call.excinfo is not None and isinstance(call.excinfo.value, CheckFailed):
-                status, evidence = "fail", call.excinfo.value.evidence
             else:
-                status = "error"
-                text = str(call.excinfo.value) if call.excinfo else "error"
-                evidence = Evidence(detail=target.info.masked(text)[:500])
+                ended = call.excinfo.value if call.excinfo else RuntimeError("error")
+                status, evidence = contract.outcome(ended)
+                if status == "error":  # an exception's text may quote the config
+                    evidence = Evidence(detail=target.info.masked(evidence.detail or "")[:500])
         elif report.when == "setup" and report.failed:
             status, evidence = "error", Evidence(detail="setup failed")
         if status is None:
