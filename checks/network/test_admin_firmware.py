@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from capdo.checks.contract import require, requirement
+from capdo.checks.contract import require, requirement, undecided
 from capdo.network.audit import AuditTarget, after
-from capdo.network.firmware import at_least, load_network_firmware
+from capdo.network.firmware import load_network_firmware, meets_minimum
 
 # names that say "whoever holds the password", not a person or a role
 SHARED_NAMES = frozenset(
@@ -87,8 +87,13 @@ def test_firmware_at_least_the_minimum(device: AuditTarget) -> None:
     )
     assert minimum is not None
     assert device.firmware is not None
+    # each platform's own notation: IOS 15.2(7)E8, IOS-XE 17.9.4a, VRP V200R021C10SPC600,
+    # FortiOS 7.2.8 build1639; what the config shows may be too coarse to decide
+    newer, reason = meets_minimum(device.platform, device.firmware, minimum)
+    if newer is None:
+        undecided(reason, expected=f">= {minimum}", actual=device.firmware)
     require(
-        at_least(device.firmware, minimum),
+        newer,
         expected=f">= {minimum}",
         actual=device.firmware,
         detail="firmware older than the estate's minimum",

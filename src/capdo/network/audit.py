@@ -267,7 +267,8 @@ class AuditPlugin:
             else:
                 ended = call.excinfo.value if call.excinfo else RuntimeError("error")
                 status, evidence = contract.outcome(ended)
-                if status == "error":  # an exception's text may quote the config
+                if status == "error" and not isinstance(ended, contract.CheckEnded):
+                    # an unexpected exception's text may quote the config
                     evidence = Evidence(detail=target.info.masked(evidence.detail or "")[:500])
         elif report.when == "setup" and report.failed:
             status, evidence = "error", Evidence(detail="setup failed")
