@@ -7,6 +7,8 @@ of lower layers only, never a room of its own layer or above. The layers are the
 today, finer than the issue's outline (inventory < compliance < exports < {checks, scap, network,
 endpoints, reports} < pipeline < commands < cli) where the real graph is:
 
+- ``checks`` (the check contract and content loader) sits below the runners that use it,
+  ``endpoints`` among them;
 - ``network`` drives endpoint devices too (``capdo.endpoints``), so it sits one layer above;
 - ``estate_checks`` runs the checks of ``capdo.checks``, ``assessment`` gathers estate checks,
   and ``reports`` renders an assessment: three more layers above the checks;
@@ -39,7 +41,8 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         {"inventory"},
         {"compliance", "secrets", "estate_gen"},
         {"exports"},
-        {"checks", "endpoints", "scap", "sheets", "provisioning"},
+        {"checks"},
+        {"endpoints", "scap", "sheets", "provisioning"},
         {"network", "estate_checks"},
         {"assessment", LAB},
         {"reports"},
@@ -138,8 +141,9 @@ def test_only_the_top_imports_the_lab() -> None:
 @pytest.mark.parametrize(
     ("graph", "expected"),
     [
-        ({"inventory": {"reports"}}, "inventory (layer 2) imports reports (layer 8)"),
-        ({"checks": {"scap"}}, "checks (layer 5) imports scap (layer 5)"),
+        ({"inventory": {"reports"}}, "inventory (layer 2) imports reports (layer 9)"),
+        ({"endpoints": {"scap"}}, "endpoints (layer 6) imports scap (layer 6)"),
+        ({"checks": {"endpoints"}}, "checks (layer 5) imports endpoints (layer 6)"),
         ({"scap": {LAB}}, f"scap imports {LAB}"),
         ({"reports": {LAB}}, f"reports imports {LAB}"),
         ({"newroom": {"inventory"}}, "newroom: not placed in any layer"),
@@ -176,6 +180,6 @@ def test_imports_are_found_in_every_form(tmp_path: Path) -> None:
     assert graph["reports"] == {"inventory"}
     assert graph[LAB] == {"exports"}
     found = violations(graph, LAYERS, LAB_IMPORTERS)
-    assert "inventory (layer 2) imports reports (layer 8)" in found
+    assert "inventory (layer 2) imports reports (layer 9)" in found
     assert f"compliance imports {LAB} (only ['cli', 'commands', 'pipeline'] may)" in found
     assert "inventory (layer 2) imports compliance (layer 3)" in found

@@ -7,17 +7,17 @@ the catalogue and is registered for that checker's kind.
 
 from __future__ import annotations
 
-import importlib
 import re
 from pathlib import Path
 
 import pytest
 
+from capdo.checks.contract import requirements_of
 from capdo.compliance.catalogue_loader import load_regime
 from capdo.compliance.catalogue_model import Catalogue, CheckKind, RequirementStatus
 from capdo.compliance.registry import Registry, load_registry
-from capdo.endpoints.checks import CHECKS as ENDPOINT_CHECKS
-from capdo.estate_checks import registry as estate_registry
+from capdo.endpoints.checks import endpoint_checks
+from capdo.estate_checks.registry import estate_checks
 from capdo.scap.mapping import load_mapping
 from tests.conftest import REPO
 
@@ -47,8 +47,6 @@ def _marked(folder: Path) -> dict[str, set[str]]:
 
 def checkers_by_kind() -> dict[str, set[str]]:
     """kind → requirement ids some checker of that kind produces results for."""
-    for module in estate_registry.MODULES:
-        importlib.import_module(f"capdo.estate_checks.{module}")
     mapping = load_mapping(REPO / "checks" / "scap" / "ssg-debian-anssi.yml")
     profiles = (REPO / "checks" / "scap" / "profiles.yml").read_text(encoding="utf-8")
     summary = re.search(r"summary:\s*\n\s*requirement: (\S+)", profiles)
@@ -56,9 +54,9 @@ def checkers_by_kind() -> dict[str, set[str]]:
     return {
         "server": {i for ids in _marked(REPO / "checks" / "server").values() for i in ids},
         "network": {i for ids in _marked(REPO / "checks" / "network").values() for i in ids},
-        "estate": {i for ids, _ in estate_registry.REGISTRY.values() for i in ids},
+        "estate": {i for check in estate_checks(CATALOGUE) for i in requirements_of(check)},
         "scap": mapping.requirement_ids() | {summary.group(1)},
-        "endpoint": set(ENDPOINT_CHECKS),
+        "endpoint": set(endpoint_checks(REPO / "checks" / "endpoints")),
     }
 
 

@@ -102,11 +102,11 @@ def evidence(expected: object = None, actual: object = None, detail: str | None 
 
 
 def require(ok: object, *, expected: object, actual: object, detail: str | None = None) -> Evidence:
-    """The evidence when ``ok`` holds; otherwise raise :class:`CheckFailed` with it."""
-    found = evidence(expected, actual, detail)
+    """The evidence (expected, actual) when ``ok`` holds; otherwise raise :class:`CheckFailed`
+    with it and ``detail``, which says what the failure means (a message key or text)."""
     if not ok:
-        raise CheckFailed(found)
-    return found
+        raise CheckFailed(evidence(expected, actual, detail))
+    return evidence(expected, actual)
 
 
 def not_applicable(reason: str, *, expected: object = None, actual: object = None) -> NoReturn:

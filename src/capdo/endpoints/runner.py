@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from capdo.compliance.results import ResultRecord
-from capdo.endpoints.checks import CheckContext, evaluate
+from capdo.endpoints.checks import CheckContext, evaluate, find_checks_dir
 from capdo.endpoints.intended import EndpointPlan, EstateError, Planner
 from capdo.endpoints.policy import load_firmware_policy
 from capdo.endpoints.probe import ProbeFacts, ProbeSettings, probe_targets, run_probes
@@ -108,10 +108,12 @@ def check_estate(
     facts = probe_plans(planner, plans, settings or ProbeSettings(), warnings)
     run = run_id or f"endpoints-{uuid.uuid4().hex[:12]}"
     moment = now or dt.datetime.now(dt.UTC)
+    checks_dir = find_checks_dir(planner.catalogue_dir)
     records: list[ResultRecord] = []
     for plan, fact in zip(plans, facts, strict=True):
         if plan.level is None:
             warnings.append(("endpoints.warning.no-level", {"name": plan.name}))
             continue
-        records.extend(evaluate(CheckContext(plan, fact, planner.index, firmware, moment), run))
+        context = CheckContext(plan, fact, planner.index, firmware, moment, checks_dir)
+        records.extend(evaluate(context, run))
     return RunOutcome(run, plans, facts, records, warnings)

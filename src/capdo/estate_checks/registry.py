@@ -1,15 +1,16 @@
-"""The estate-check registry, the context every check reads, and the runner."""
+"""The runner of the estate checks (content: ``checks/estate/*.py``, on the check contract)
+and the context every check reads."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 
-from capdo.checks.contract import REQUIREMENTS_ATTR
+from capdo.checks import contract
+from capdo.checks.content import content_dir, load_checks
 from capdo.compliance.catalogue_loader import load_regime
 from capdo.compliance.catalogue_model import ParamValue
 from capdo.compliance.compile import compile_level
@@ -22,7 +23,7 @@ from capdo.inventory.index import EstateIndex
 from capdo.inventory.index import TargetKind as InventoryKind
 
 CHECKER = "capdo.estate"
-MODULES = ("governance", "architecture", "operations")
+KIND = "estate"
 
 
 @dataclass
@@ -64,25 +65,54 @@ class EstateContext:
         """Whether either regime in force selects the requirement at ``level``."""
         return requirement_id in self._system_selected[level]
 
-    def record(
+    def require(
+        self,
+        requirement_id: str,
+        target: str,
+        kind: TargetKind,
+        ok: object,
+        *,
+        expected: object = None,
+        actual: object = None,
+        detail: str | None = None,
+    ) -> ResultRecord:
+        """The record of one target: ``pass`` when ``ok`` holds, otherwise ``fail`` with
+        ``detail`` (:func:`capdo.checks.contract.require`)."""
+        try:
+            found = contract.require(ok, expected=expected, actual=actual, detail=detail)
+        except contract.CheckFailed as failed:
+            return self._record(requirement_id, target, kind, *contract.outcome(failed))
+        return self._record(requirement_id, target, kind, *contract.outcome(None, found))
+
+    def ended(
+        self, requirement_id: str, target: str, kind: TargetKind, ended: contract.CheckEnded
+    ) -> ResultRecord:
+        """The record of a target whose check ended without a finding (a parameter nobody
+        set: ``not_reviewed``)."""
+        return self._record(requirement_id, target, kind, *contract.outcome(ended))
+
+    def not_applicable(
+        self, requirement_id: str, target: str, kind: TargetKind, reason: str
+    ) -> ResultRecord:
+        try:
+            contract.not_applicable(reason)
+        except contract.CheckEnded as ended:
+            return self.ended(requirement_id, target, kind, ended)
+
+    def _record(
         self,
         requirement_id: str,
         target: str,
         kind: TargetKind,
         status: Status,
-        *,
-        expected: object = None,
-        actual: object = None,
-        detail: str | None = None,
+        found: Evidence,
     ) -> ResultRecord:
         return ResultRecord(
             requirement_id=requirement_id,
             target=target,
             target_kind=kind,
             status=status,
-            evidence=Evidence.model_validate(
-                {"expected": expected, "actual": actual, "detail": detail}
-            ),
+            evidence=found,
             checker=CHECKER,
             time=self.time,
             run_id=self.run_id,
@@ -91,21 +121,12 @@ class EstateContext:
 
 EstateCheck = Callable[[EstateContext], Iterator[ResultRecord]]
 """An estate check: a :class:`capdo.checks.contract.Checker` over the estate context."""
-REGISTRY: dict[str, tuple[tuple[str, ...], EstateCheck]] = {}
 
 
-def estate_check(*requirement_ids: str) -> Callable[[EstateCheck], EstateCheck]:
-    """Register a check for the requirement ids it decides."""
-
-    def register(function: EstateCheck) -> EstateCheck:
-        setattr(function, REQUIREMENTS_ATTR, tuple(requirement_ids))
-        REGISTRY[function.__name__] = (requirement_ids, function)
-        return function
-
-    return register
+def estate_checks(catalogue_dir: Path) -> tuple[EstateCheck, ...]:
+    """The checks of ``checks/estate`` beside the catalogue, in file and definition order."""
+    return load_checks(content_dir(catalogue_dir, KIND))
 
 
 def run_estate_checks(context: EstateContext) -> list[ResultRecord]:
-    for module in MODULES:
-        importlib.import_module(f"capdo.estate_checks.{module}")
-    return [record for _, check in REGISTRY.values() for record in check(context)]
+    return [record for check in estate_checks(context.catalogue_dir) for record in check(context)]

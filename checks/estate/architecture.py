@@ -7,8 +7,9 @@ import math
 from collections import defaultdict
 from collections.abc import Iterator
 
+from capdo.checks.contract import ParameterMissing, param, requirement
 from capdo.compliance.results import ResultRecord
-from capdo.estate_checks.registry import EstateContext, estate_check
+from capdo.estate_checks.registry import EstateContext
 from capdo.exports.compliance_view import system_traits, zone_kinds_at
 from capdo.inventory.model import Coordinates
 
@@ -38,7 +39,14 @@ def _names(value: object) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
-@estate_check("ARC.01")
+def _required_zones(ctx: EstateContext, level: int) -> list[str]:
+    """The zones a system of ``level`` needs (none where its level does not select ARC.01)."""
+    if not ctx.selected("ARC.01", level):
+        return []
+    return _names(param(ctx.params("device", level), "required_zones"))
+
+
+@requirement("ARC.01")
 def zoning(ctx: EstateContext) -> Iterator[ResultRecord]:
     """Each device's systems have the zones their level requires (wireless only where present)."""
     kinds_by_system = {s.id: _zone_kinds_of_system(ctx, s.id) for s in ctx.index.inventory.systems}
@@ -46,12 +54,18 @@ def zoning(ctx: EstateContext) -> Iterator[ResultRecord]:
         level = ctx.index.level_of(device.name)
         if level is None or "ARC.01" not in ctx.host_requirements("device", level):
             continue
-        required = _names(ctx.params("device", level).get("required_zones"))
+        try:
+            required = _names(param(ctx.params("device", level), "required_zones"))
+            wanted_by_system = {
+                system_id: _required_zones(ctx, ctx.index.systems[system_id].level.level)
+                for system_id in ctx.index.systems_of.get(device.name, ())
+            }
+        except ParameterMissing as missing_value:
+            yield ctx.ended("ARC.01", device.name, "network", missing_value)
+            continue
         missing: dict[str, list[str]] = {}
-        for system_id in ctx.index.systems_of.get(device.name, ()):
+        for system_id, wanted in wanted_by_system.items():
             present = kinds_by_system.get(system_id, set())
-            system_level = ctx.index.systems[system_id].level.level
-            wanted = _names(ctx.params("device", system_level).get("required_zones"))
             gaps = [
                 z
                 for z in wanted
@@ -60,18 +74,18 @@ def zoning(ctx: EstateContext) -> Iterator[ResultRecord]:
             ]
             if gaps:
                 missing[system_id] = gaps
-        yield ctx.record(
+        yield ctx.require(
             "ARC.01",
             device.name,
             "network",
-            "fail" if missing else "pass",
+            not missing,
             expected=required,
             actual={"missing_by_system": missing} if missing else "all present",
-            detail="estate.arc01.missing-zones" if missing else None,
+            detail="estate.arc01.missing-zones",
         )
 
 
-@estate_check("ARC.07")
+@requirement("ARC.07")
 def redundancy(ctx: EstateContext) -> Iterator[ResultRecord]:
     """Core switches and central firewalls come in redundancy groups of at least two."""
     groups: dict[str, list[str]] = defaultdict(list)
@@ -83,20 +97,18 @@ def redundancy(ctx: EstateContext) -> Iterator[ResultRecord]:
         if level is None or "ARC.07" not in ctx.host_requirements("device", level):
             continue
         if device.role not in CORE_ROLES:
-            yield ctx.record(
-                "ARC.07", device.name, "network", "not_applicable", detail="estate.arc07.not-core"
-            )
+            yield ctx.not_applicable("ARC.07", device.name, "network", "estate.arc07.not-core")
             continue
         peers = groups.get(device.redundancy_group or "", [])
         ok = len(peers) >= 2
-        yield ctx.record(
+        yield ctx.require(
             "ARC.07",
             device.name,
             "network",
-            "pass" if ok else "fail",
+            ok,
             expected={"redundancy_group_members": ">=2"},
             actual={"redundancy_group": device.redundancy_group, "members": sorted(peers)},
-            detail=None if ok else "estate.arc07.single",
+            detail="estate.arc07.single",
         )
 
 
@@ -123,7 +135,7 @@ def _links_between(ctx: EstateContext, one: set[str], other: set[str]) -> list[s
     return sorted(found)
 
 
-@estate_check("ARC.19")
+@requirement("ARC.19")
 def dr_site(ctx: EstateContext) -> Iterator[ResultRecord]:
     """At the levels that need it: a DR site at least the required distance from the data
     centre (first half) and at least two links between them (second half)."""
@@ -134,15 +146,18 @@ def dr_site(ctx: EstateContext) -> Iterator[ResultRecord]:
         level = system.level.level
         if not ctx.selected("ARC.19", level):
             continue
-        params = ctx.params("server", level)
-        minimum = params.get("dr_site_distance_km")
+        try:
+            minimum = param(ctx.params("server", level), "dr_site_distance_km")
+        except ParameterMissing as missing_value:
+            yield ctx.ended("ARC.19", system.id, "system", missing_value)
+            continue
         expected = {"dr_site_distance_km": minimum, "primary_dr_links": MIN_DR_LINKS}
         if not dr_sites:
-            yield ctx.record(
+            yield ctx.require(
                 "ARC.19",
                 system.id,
                 "system",
-                "fail",
+                False,
                 expected=expected,
                 actual={"dr_sites": []},
                 detail="estate.arc19.no-dr-site",
@@ -164,11 +179,11 @@ def dr_site(ctx: EstateContext) -> Iterator[ResultRecord]:
             detail = "estate.arc19.too-close"
         elif not linked:
             detail = "estate.arc19.links"
-        yield ctx.record(
+        yield ctx.require(
             "ARC.19",
             system.id,
             "system",
-            "pass" if far_enough and linked else "fail",
+            far_enough and linked,
             expected=expected,
             actual={
                 "dr_sites": sorted(d.id for d in dr_sites),
@@ -179,7 +194,7 @@ def dr_site(ctx: EstateContext) -> Iterator[ResultRecord]:
         )
 
 
-@estate_check("GOV.24")
+@requirement("GOV.24")
 def leased_isolation(ctx: EstateContext) -> Iterator[ResultRecord]:
     """A system in a leased data centre or cloud has zones of its own (logical separation)."""
     for system in ctx.index.inventory.systems:
@@ -196,12 +211,12 @@ def leased_isolation(ctx: EstateContext) -> Iterator[ResultRecord]:
             for n in names
         }
         shared = sorted(z for z in zones & others if z is not None)
-        yield ctx.record(
+        yield ctx.require(
             "GOV.24",
             system.id,
             "system",
-            "fail" if shared else "pass",
+            not shared,
             expected={"zones_shared_with_other_systems": []},
             actual={"zones_shared_with_other_systems": shared},
-            detail="estate.gov24.shared-zones" if shared else None,
+            detail="estate.gov24.shared-zones",
         )

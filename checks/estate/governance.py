@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from capdo.checks.contract import requirement
 from capdo.compliance.results import ResultRecord
-from capdo.estate_checks.registry import EstateContext, estate_check
+from capdo.estate_checks.registry import EstateContext
 from capdo.exports.compliance_view import system_traits
 
 
-@estate_check("DOS.01")
+@requirement("DOS.01")
 def level_decision(ctx: EstateContext) -> Iterator[ResultRecord]:
     """Every system has an approved level with its decision number and date."""
     for system in ctx.index.inventory.systems:
@@ -25,18 +26,18 @@ def level_decision(ctx: EstateContext) -> Iterator[ResultRecord]:
             "date": str(decision.date) if decision.date else None,
         }
         ok = decision.status == "approved"
-        yield ctx.record(
+        yield ctx.require(
             "DOS.01",
             system.id,
             "system",
-            "pass" if ok else "fail",
+            ok,
             expected={"status": "approved"},
             actual=actual,
-            detail=None if ok else "estate.dos01.not-approved",
+            detail="estate.dos01.not-approved",
         )
 
 
-@estate_check("PDP.03")
+@requirement("PDP.03")
 def personal_data_subjects(ctx: EstateContext) -> Iterator[ResultRecord]:
     """Systems that process personal data state how many data subjects they hold."""
     for system in ctx.index.inventory.systems:
@@ -45,18 +46,18 @@ def personal_data_subjects(ctx: EstateContext) -> Iterator[ResultRecord]:
         if not ctx.selected("PDP.03", system.level.level):
             continue
         ok = system.data_subjects > 0
-        yield ctx.record(
+        yield ctx.require(
             "PDP.03",
             system.id,
             "system",
-            "pass" if ok else "fail",
+            ok,
             expected="data_subjects > 0",
             actual=system.data_subjects,
-            detail=None if ok else "estate.pdp03.no-count",
+            detail="estate.pdp03.no-count",
         )
 
 
-@estate_check("VC.01")
+@requirement("VC.01")
 def vc_inventory(ctx: EstateContext) -> Iterator[ResultRecord]:
     """The VC system lists its endpoints, each with model, firmware and the MCU it uses."""
     for system in ctx.index.inventory.systems:
@@ -71,22 +72,22 @@ def vc_inventory(ctx: EstateContext) -> Iterator[ResultRecord]:
         }
         missing = sorted(e.name for e in endpoints if not e.mcu)
         ok = bool(endpoints) and bool(mcus) and not missing
-        yield ctx.record(
+        yield ctx.require(
             "VC.01",
             system.id,
             "system",
-            "pass" if ok else "fail",
+            ok,
             expected={"endpoints": ">0", "mcu_servers": ">0", "endpoints_without_mcu": []},
             actual={
                 "endpoints": len(endpoints),
                 "mcu_servers": sorted(mcus),
                 "endpoints_without_mcu": missing[:20],
             },
-            detail=None if ok else "estate.vc01.incomplete",
+            detail="estate.vc01.incomplete",
         )
 
 
-@estate_check("WAN.01")
+@requirement("WAN.01")
 def tslcd_systems_have_a_level(ctx: EstateContext) -> Iterator[ResultRecord]:
     """Every device on the dedicated government network (TSLCD) serves a system with an
     approved level; systems with such devices get the result."""
@@ -108,11 +109,11 @@ def tslcd_systems_have_a_level(ctx: EstateContext) -> Iterator[ResultRecord]:
         devices = [d for d in on_tslcd if system.id in ctx.index.systems_of.get(d, ())]
         approved = system.level.status == "approved"
         ok = approved and not unassigned
-        yield ctx.record(
+        yield ctx.require(
             "WAN.01",
             system.id,
             "system",
-            "pass" if ok else "fail",
+            ok,
             expected={"level": "approved", "tslcd_devices_without_system": []},
             actual={
                 "level": system.level.level,
@@ -120,5 +121,5 @@ def tslcd_systems_have_a_level(ctx: EstateContext) -> Iterator[ResultRecord]:
                 "tslcd_devices": devices,
                 "tslcd_devices_without_system": unassigned,
             },
-            detail=None if ok else "estate.wan01.unassigned",
+            detail="estate.wan01.unassigned",
         )

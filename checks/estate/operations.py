@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from capdo.checks.contract import requirement
 from capdo.compliance.results import ResultRecord
-from capdo.estate_checks.registry import EstateContext, estate_check
+from capdo.estate_checks.registry import EstateContext
 
 SERVICE_ROLES = {"ARC.12": "monitoring", "ARC.13": "siem", "ARC.14": "backup"}
 
@@ -20,7 +21,7 @@ def _log_servers(ctx: EstateContext) -> list[str]:
     ]
 
 
-@estate_check("SRV.18", "NET.05")
+@requirement("SRV.18", "NET.05")
 def central_log_server(ctx: EstateContext) -> Iterator[ResultRecord]:
     """Servers and devices have a central log server declared (forwarding itself is checked on
     the hosts and in the device configs)."""
@@ -32,18 +33,18 @@ def central_log_server(ctx: EstateContext) -> Iterator[ResultRecord]:
         level = ctx.index.level_of(target.name)
         if level is None or requirement not in ctx.host_requirements(target.kind, level):
             continue
-        yield ctx.record(
+        yield ctx.require(
             requirement,
             target.name,
             "server" if target.kind == "server" else "network",
-            "pass" if declared else "fail",
+            declared,
             expected={"log_servers": "a server with role logserver"},
             actual={"log_servers": declared},
-            detail=None if declared else "estate.log.no-log-server",
+            detail="estate.log.no-log-server",
         )
 
 
-@estate_check(*SERVICE_ROLES)
+@requirement(*SERVICE_ROLES)
 def central_services(ctx: EstateContext) -> Iterator[ResultRecord]:
     """Systems at the levels that need them are covered by the estate's central services."""
     roles = {r for s in ctx.index.inventory.servers for r in s.roles}
@@ -52,16 +53,16 @@ def central_services(ctx: EstateContext) -> Iterator[ResultRecord]:
         for role in SERVICE_ROLES.values()
     }
     for system in ctx.index.inventory.systems:
-        for requirement, role in SERVICE_ROLES.items():
-            if not ctx.selected(requirement, system.level.level):
+        for rid, role in SERVICE_ROLES.items():
+            if not ctx.selected(rid, system.level.level):
                 continue
             ok = role in roles
-            yield ctx.record(
-                requirement,
+            yield ctx.require(
+                rid,
                 system.id,
                 "system",
-                "pass" if ok else "fail",
+                ok,
                 expected={"role": role},
                 actual={"servers": providers[role]},
-                detail=None if ok else "estate.service.missing",
+                detail="estate.service.missing",
             )
