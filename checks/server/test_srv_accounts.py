@@ -5,9 +5,8 @@ from __future__ import annotations
 import shlex
 import time
 
-import pytest
-
 from capdo.checks.api import Check
+from capdo.checks.contract import requirement
 
 # Candidate passwords scored by the host's own libpwquality (pwscore reads pwquality.conf).
 FOUR_CLASSES = "Qz7!mR2#vK9$pL4@wX"
@@ -22,7 +21,7 @@ def _module_lines(check: Check, stack: str, module: str) -> list[list[str]]:
     return [w for w in check.probe.pam_lines(stack) if len(w) >= 3 and w[2].endswith(module)]
 
 
-@pytest.mark.requirement("SRV.01")
+@requirement("SRV.01")
 def test_pam_no_nullok(check: Check) -> None:
     unix = _module_lines(check, "common-auth", "pam_unix.so")
     nullok = [" ".join(w) for w in unix if any(a.startswith("nullok") for a in w[3:])]
@@ -33,13 +32,13 @@ def test_pam_no_nullok(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.01")
+@requirement("SRV.01")
 def test_no_empty_password_hashes(check: Check) -> None:
     empty = [e[0] for e in check.probe.shadow() if len(e) > 1 and e[1] == ""]
     check.require(not empty, expected="no account with an empty password", actual=empty)
 
 
-@pytest.mark.requirement("SRV.02")
+@requirement("SRV.02")
 def test_system_accounts_cannot_log_in(check: Check) -> None:
     shells = {"/bin/sh", "/bin/bash", "/usr/bin/bash", "/bin/dash", "/usr/bin/zsh"}
     shadow = {e[0]: e[1] for e in check.probe.shadow() if len(e) > 1}
@@ -56,7 +55,7 @@ def test_system_accounts_cannot_log_in(check: Check) -> None:
     check.require(not bad, expected="system accounts locked or without a shell", actual=bad)
 
 
-@pytest.mark.requirement("SRV.03")
+@requirement("SRV.03")
 def test_password_min_length(check: Check) -> None:
     length = int(check.param("password_min_length"))
     short = FOUR_CLASSES[: length - 1]
@@ -71,7 +70,7 @@ def test_password_min_length(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.03")
+@requirement("SRV.03")
 def test_password_classes(check: Check) -> None:
     classes = int(check.param("password_classes"))
     length = max(int(check.param("password_min_length")), 16) + 4
@@ -85,7 +84,7 @@ def test_password_classes(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.03")
+@requirement("SRV.03")
 def test_pam_pwquality_in_password_stack(check: Check) -> None:
     lines = _module_lines(check, "common-password", "pam_pwquality.so")
     check.require(
@@ -95,7 +94,7 @@ def test_pam_pwquality_in_password_stack(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.03")
+@requirement("SRV.03")
 def test_pam_pwhistory(check: Check) -> None:
     wanted = check.target.params.get("password_history")
     if wanted is None:
@@ -109,7 +108,7 @@ def test_pam_pwhistory(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.03")
+@requirement("SRV.03")
 def test_password_max_age(check: Check) -> None:
     limit = int(check.param("admin_password_max_age_months")) * 30
     defs = check.probe.key_values("/etc/login.defs", sep="")
@@ -126,7 +125,7 @@ def test_password_max_age(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.03")
+@requirement("SRV.03")
 def test_password_hashing(check: Check) -> None:
     defs = check.probe.key_values("/etc/login.defs", sep="")
     actual = defs.get("ENCRYPT_METHOD")
@@ -135,7 +134,7 @@ def test_password_hashing(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.04", "SRV.05")
+@requirement("SRV.04", "SRV.05")
 def test_faillock_threshold(check: Check) -> None:
     limit = int(check.param("lockout_attempts"))
     conf = check.probe.key_values("/etc/security/faillock.conf")
@@ -143,7 +142,7 @@ def test_faillock_threshold(check: Check) -> None:
     check.require(0 < deny <= limit, expected=f"deny <= {limit}", actual=deny)
 
 
-@pytest.mark.requirement("SRV.05")
+@requirement("SRV.05")
 def test_faillock_unlock_time(check: Check) -> None:
     wanted = int(float(check.param("lockout_duration_hours")) * 3600)
     conf = check.probe.key_values("/etc/security/faillock.conf")
@@ -155,7 +154,7 @@ def test_faillock_unlock_time(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.04", "SRV.05")
+@requirement("SRV.04", "SRV.05")
 def test_pam_faillock_in_stack(check: Check) -> None:
     auth = _module_lines(check, "common-auth", "pam_faillock.so")
     account = _module_lines(check, "common-account", "pam_faillock.so")
@@ -167,7 +166,7 @@ def test_pam_faillock_in_stack(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.06")
+@requirement("SRV.06")
 def test_new_accounts_inactivity(check: Check) -> None:
     limit = int(check.param("inactive_account_days"))
     out = check.probe.run("useradd -D").stdout
@@ -178,7 +177,7 @@ def test_new_accounts_inactivity(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.06")
+@requirement("SRV.06")
 def test_no_stale_accounts(check: Check) -> None:
     limit = int(check.param("inactive_account_days"))
     today = int(time.time() // 86400)
@@ -202,7 +201,7 @@ def test_no_stale_accounts(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.08")
+@requirement("SRV.08")
 def test_shell_idle_timeout(check: Check) -> None:
     limit = int(check.param("idle_timeout_minutes")) * 60
     res = check.probe.run(

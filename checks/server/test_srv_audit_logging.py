@@ -7,6 +7,7 @@ import shlex
 import pytest
 
 from capdo.checks.api import Check
+from capdo.checks.contract import requirement
 
 AUDIT_KEYS = {"identity", "logins", "privileged", "sshd", "pam", "time-change"}
 
@@ -23,7 +24,7 @@ def _audit_keys(lines: list[str]) -> set[str]:
     return keys
 
 
-@pytest.mark.requirement("SRV.15")
+@requirement("SRV.15")
 def test_audit_rules(check: Check) -> None:
     installed = "auditd" in check.probe.packages()
     kernel = check.probe.run("auditctl -l 2>&1")
@@ -46,13 +47,13 @@ def test_audit_rules(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.15")
+@requirement("SRV.15")
 def test_audit_enabled_at_boot(check: Check) -> None:
     enabled = check.probe.service_enabled("auditd")
     check.require(enabled, expected="auditd enabled at boot", actual=enabled)
 
 
-@pytest.mark.requirement("SRV.15")
+@requirement("SRV.15")
 def test_syslog_running(check: Check) -> None:
     running = check.probe.service_running("rsyslog", "rsyslogd")
     auth_log = check.probe.run("test -s /var/log/auth.log").rc == 0
@@ -63,7 +64,7 @@ def test_syslog_running(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.17")
+@requirement("SRV.17")
 def test_local_log_rotation(check: Check) -> None:
     res = check.probe.run("logrotate -d /etc/logrotate.conf 2>&1")
     rotated = "/var/log/auth.log" in res.stdout or "/var/log/syslog" in res.stdout
@@ -79,7 +80,7 @@ def _log_server_names(check: Check) -> list[str]:
     return [s["name"] for s in check.target.log_servers if s.get("name") != check.target.name]
 
 
-@pytest.mark.requirement("SRV.18")
+@requirement("SRV.18")
 def test_forwarding_connected_over_tls(check: Check) -> None:
     servers = _log_server_names(check)
     if not servers:
@@ -102,7 +103,7 @@ def test_forwarding_connected_over_tls(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.18")
+@requirement("SRV.18")
 def test_log_server_certificate_valid(check: Check) -> None:
     servers = _log_server_names(check)
     if not servers:
@@ -127,7 +128,7 @@ def test_log_server_certificate_valid(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.18")
+@requirement("SRV.18")
 @pytest.mark.server_role("logserver")
 def test_logserver_listens_tls(check: Check) -> None:
     listening = [s for s in check.probe.listening() if s["port"] == "6514" and s["proto"] == "tcp"]
@@ -140,7 +141,7 @@ def test_logserver_listens_tls(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.18", "SRV.19")
+@requirement("SRV.18", "SRV.19")
 @pytest.mark.server_role("logserver")
 def test_logserver_retention(check: Check) -> None:
     months = int(check.param("log_retention_months"))

@@ -5,9 +5,8 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-import pytest
-
 from capdo.checks.api import Check
+from capdo.checks.contract import requirement
 
 
 def _input_chains(check: Check) -> list[dict[str, Any]]:
@@ -102,7 +101,7 @@ def _ssh_port(check: Check) -> int:
     return check.target.port
 
 
-@pytest.mark.requirement("SRV.11")
+@requirement("SRV.11")
 def test_firewall_input_policy_drop(check: Check) -> None:
     chains = _input_chains(check)
     policies = [c.get("policy") for c in chains]
@@ -113,7 +112,7 @@ def test_firewall_input_policy_drop(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.11")
+@requirement("SRV.11")
 def test_firewall_enabled_at_boot(check: Check) -> None:
     conf = check.probe.text("/etc/nftables.conf") or ""
     enabled = check.probe.service_enabled("nftables")
@@ -124,7 +123,7 @@ def test_firewall_enabled_at_boot(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.10")
+@requirement("SRV.10")
 def test_firewall_ssh_only_from_management(check: Check) -> None:
     allowed = check.target.management_prefixes
     port = _ssh_port(check)
@@ -140,7 +139,7 @@ def test_firewall_ssh_only_from_management(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.10")
+@requirement("SRV.10")
 def test_firewall_management_rule_first(check: Check) -> None:
     port = _ssh_port(check)
     firsts = []

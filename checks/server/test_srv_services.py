@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from capdo.checks.api import Check
+from capdo.checks.contract import requirement
 
 CLEARTEXT_ADMIN = {
     "telnetd",
@@ -38,13 +37,13 @@ ROLE_PORTS = {
 }
 
 
-@pytest.mark.requirement("SRV.07")
+@requirement("SRV.07")
 def test_no_cleartext_admin_packages(check: Check) -> None:
     found = sorted(CLEARTEXT_ADMIN & set(check.probe.packages()))
     check.require(not found, expected="no telnet/rsh servers installed", actual=found)
 
 
-@pytest.mark.requirement("SRV.07")
+@requirement("SRV.07")
 def test_no_cleartext_admin_listeners(check: Check) -> None:
     found = [
         f"{s['proto']} {s['address']}:{s['port']} {s['process']}"
@@ -54,13 +53,13 @@ def test_no_cleartext_admin_listeners(check: Check) -> None:
     check.require(not found, expected="nothing on 21/23/69/512-514/5900", actual=found)
 
 
-@pytest.mark.requirement("SRV.12")
+@requirement("SRV.12")
 def test_no_insecure_service_packages(check: Check) -> None:
     found = sorted(INSECURE & set(check.probe.packages()))
     check.require(not found, expected="no inetd/ftp/tftp/nis/talk packages", actual=found)
 
 
-@pytest.mark.requirement("SRV.12")
+@requirement("SRV.12")
 def test_only_expected_listeners(check: Check) -> None:
     ssh_ports = set(check.probe.sshd().get("port", ["22"]))
     allowed = {("tcp", p) for p in ssh_ports}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 import yaml
 
 from capdo.checks.api import Check
+from capdo.checks.contract import requirement
 
 # The strong lists are written once, in the role that configures them.
 _ALGORITHMS = yaml.safe_load(
@@ -23,13 +23,13 @@ def _set(check: Check, key: str) -> set[str]:
     return {v for v in value.split(",") if v}
 
 
-@pytest.mark.requirement("SRV.01")
+@requirement("SRV.01")
 def test_sshd_no_empty_passwords(check: Check) -> None:
     actual = check.probe.sshd_value("permitemptypasswords")
     check.require(actual == "no", expected="permitemptypasswords no", actual=actual)
 
 
-@pytest.mark.requirement("SRV.02")
+@requirement("SRV.02")
 def test_sshd_root_login_key_only(check: Check) -> None:
     actual = check.probe.sshd_value("permitrootlogin")
     check.require(
@@ -39,7 +39,7 @@ def test_sshd_root_login_key_only(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.02", "SRV.07")
+@requirement("SRV.02", "SRV.07")
 def test_sshd_password_login_off_when_keys(check: Check) -> None:
     keys = check.probe.run(
         "grep -Ecs '^(ssh-|ecdsa-|sk-)' ~" + check.target.user + "/.ssh/authorized_keys || true"
@@ -55,35 +55,35 @@ def test_sshd_password_login_off_when_keys(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.07")
+@requirement("SRV.07")
 def test_sshd_strong_ciphers(check: Check) -> None:
     actual = _set(check, "ciphers")
     weak = sorted(actual - STRONG_CIPHERS)
     check.require(bool(actual) and not weak, expected=sorted(STRONG_CIPHERS), actual=sorted(actual))
 
 
-@pytest.mark.requirement("SRV.07")
+@requirement("SRV.07")
 def test_sshd_strong_macs(check: Check) -> None:
     actual = _set(check, "macs")
     weak = sorted(actual - STRONG_MACS)
     check.require(bool(actual) and not weak, expected=sorted(STRONG_MACS), actual=sorted(actual))
 
 
-@pytest.mark.requirement("SRV.07")
+@requirement("SRV.07")
 def test_sshd_strong_kex(check: Check) -> None:
     actual = _set(check, "kexalgorithms")
     weak = sorted(actual - STRONG_KEX)
     check.require(bool(actual) and not weak, expected=sorted(STRONG_KEX), actual=sorted(actual))
 
 
-@pytest.mark.requirement("SRV.04")
+@requirement("SRV.04")
 def test_sshd_max_auth_tries(check: Check) -> None:
     limit = int(check.param("lockout_attempts"))
     actual = int(check.probe.sshd_value("maxauthtries") or 6)
     check.require(actual <= limit, expected=f"maxauthtries <= {limit}", actual=actual)
 
 
-@pytest.mark.requirement("SRV.08")
+@requirement("SRV.08")
 def test_sshd_idle_timeout(check: Check) -> None:
     limit = int(check.param("idle_timeout_minutes")) * 60
     interval = int(check.probe.sshd_value("clientaliveinterval") or 0)
@@ -96,7 +96,7 @@ def test_sshd_idle_timeout(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.09")
+@requirement("SRV.09")
 def test_sshd_port_not_default(check: Check) -> None:
     ports = check.probe.sshd().get("port", [])
     if ports == ["22"]:
@@ -109,7 +109,7 @@ def test_sshd_port_not_default(check: Check) -> None:
     check.require(bool(ports) and "22" not in ports, expected="port != 22", actual=ports)
 
 
-@pytest.mark.requirement("SRV.10")
+@requirement("SRV.10")
 def test_sshd_listens_on_management_address_only(check: Check) -> None:
     actual = check.probe.sshd().get("listenaddress", [])
     wildcard = [a for a in actual if a.startswith(("0.0.0.0", "[::]", "::"))]
@@ -120,20 +120,20 @@ def test_sshd_listens_on_management_address_only(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.12")
+@requirement("SRV.12")
 def test_sshd_no_forwarding(check: Check) -> None:
     keys = ("x11forwarding", "allowtcpforwarding", "allowagentforwarding", "permittunnel")
     actual = {k: check.probe.sshd_value(k) for k in keys}
     check.require(set(actual.values()) == {"no"}, expected=dict.fromkeys(keys, "no"), actual=actual)
 
 
-@pytest.mark.requirement("SRV.15")
+@requirement("SRV.15")
 def test_sshd_log_level(check: Check) -> None:
     actual = check.probe.sshd_value("loglevel")
     check.require(actual in ("VERBOSE", "INFO"), expected="loglevel VERBOSE|INFO", actual=actual)
 
 
-@pytest.mark.requirement("SRV.01")
+@requirement("SRV.01")
 def test_sshd_login_banner(check: Check) -> None:
     banner = check.probe.sshd_value("banner")
     text = check.probe.text(banner) if banner and banner != "none" else None

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-import pytest
-
 from capdo.checks.api import Check
+from capdo.checks.contract import requirement
 
 
-@pytest.mark.requirement("SRV.16")
+@requirement("SRV.16")
 def test_time_sync_running(check: Check) -> None:
     running = check.probe.service_running("chrony", "chronyd")
     enabled = check.probe.service_enabled("chrony")
@@ -21,7 +20,7 @@ def test_time_sync_running(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.16")
+@requirement("SRV.16")
 def test_time_sources_are_the_estates(check: Check) -> None:
     wanted = set(check.target.ntp_servers) - {check.target.host}
     out = check.probe.run("chronyc -n -c sources 2>/dev/null").stdout
@@ -41,7 +40,7 @@ def test_time_sources_are_the_estates(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.16")
+@requirement("SRV.16")
 def test_time_offset(check: Check) -> None:
     limit = float(check.param("time_offset_max_seconds"))
     out = check.probe.run("chronyc -c tracking 2>/dev/null").stdout.strip().split(",")
@@ -57,7 +56,7 @@ def test_time_offset(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.13")
+@requirement("SRV.13")
 def test_automatic_security_updates(check: Check) -> None:
     dump = check.probe.apt_config()
     periodic = 'APT::Periodic::Unattended-Upgrade "1";' in dump
@@ -76,7 +75,7 @@ def test_automatic_security_updates(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.13")
+@requirement("SRV.13")
 def test_update_scheduler_running(check: Check) -> None:
     timers = check.probe.run("systemctl is-active apt-daily-upgrade.timer 2>/dev/null").stdout
     if timers.strip() == "active":
@@ -91,7 +90,7 @@ def test_update_scheduler_running(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.20")
+@requirement("SRV.20")
 def test_antimalware_updater_running(check: Check) -> None:
     installed = {"clamav", "clamav-freshclam"} <= set(check.probe.packages())
     running = check.probe.service_running("clamav-freshclam", "freshclam")
@@ -102,7 +101,7 @@ def test_antimalware_updater_running(check: Check) -> None:
     )
 
 
-@pytest.mark.requirement("SRV.20")
+@requirement("SRV.20")
 def test_antimalware_definitions_fresh(check: Check) -> None:
     limit = int(check.param("definitions_max_age_hours"))
     out = check.probe.run(
@@ -122,7 +121,7 @@ def test_antimalware_definitions_fresh(check: Check) -> None:
     check.require(age <= limit, expected=f"<= {limit} h old", actual=f"{age:.1f} h old ({stamp})")
 
 
-@pytest.mark.requirement("DAT.03")
+@requirement("DAT.03")
 def test_file_integrity_baseline(check: Check) -> None:
     installed = "aide" in check.probe.packages()
     db = check.probe.run("test -s /var/lib/aide/capdo.db").rc == 0

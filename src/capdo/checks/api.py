@@ -3,7 +3,7 @@
 A check is a pytest function marked with the requirement ids it verifies (the check contract,
 :mod:`capdo.checks.contract`)::
 
-    @pytest.mark.requirement("SRV.08")
+    @requirement("SRV.08")
     def test_tmout(check: Check) -> None:
         limit = int(check.param("idle_timeout_minutes")) * 60
         actual = ...
@@ -23,7 +23,7 @@ from typing import Any, NoReturn
 import pytest
 
 from capdo.checks import contract
-from capdo.checks.contract import CheckFailed
+from capdo.checks.contract import CheckFailed, Evidence
 from capdo.checks.probe import Probe
 from capdo.checks.targets import ServerTarget
 
@@ -31,15 +31,6 @@ __all__ = ["MANUAL", "NOT_APPLICABLE", "Check", "CheckFailed", "Evidence"]
 
 NOT_APPLICABLE = "capdo:not_applicable:"
 MANUAL = "capdo:manual:"
-
-
-@dataclass
-class Evidence:
-    """What a check recorded so far (the plugin turns it into the contract's Evidence)."""
-
-    expected: Any = None
-    actual: Any = None
-    detail: str | None = None
 
 
 @dataclass
@@ -66,7 +57,7 @@ class Check:
             )
 
     def record(self, expected: Any, actual: Any, detail: str | None = None) -> None:
-        self.evidence = Evidence(expected, actual, detail)
+        self.evidence = contract.evidence(expected, actual, detail)
 
     def require(self, ok: object, *, expected: Any, actual: Any, detail: str | None = None) -> None:
         """Record the evidence; fail the check unless ``ok`` (:func:`contract.require`)."""
@@ -74,11 +65,11 @@ class Check:
         contract.require(ok, expected=expected, actual=actual, detail=detail)
 
     def not_applicable(self, reason: str) -> NoReturn:
-        self.evidence = Evidence(self.evidence.expected, self.evidence.actual, reason)
+        self.evidence = contract.evidence(self.evidence.expected, self.evidence.actual, reason)
         pytest.skip(NOT_APPLICABLE + reason)
 
     def manual(self, reason: str, expected: Any = None, actual: Any = None) -> NoReturn:
-        self.evidence = Evidence(expected, actual, reason)
+        self.evidence = contract.evidence(expected, actual, reason)
         pytest.skip(MANUAL + reason)
 
     def has_role(self, role: str) -> bool:

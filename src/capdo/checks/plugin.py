@@ -5,7 +5,7 @@ Load it explicitly (it is not a global entry point)::
     pytest -p capdo.checks.plugin checks/server --capdo-inventory inventories/lab \\
         --capdo-limit lab-web01 --capdo-results out.jsonl
 
-Each check marked ``@pytest.mark.requirement("SRV.07", ...)`` runs once per selected server
+Each check marked ``@requirement("SRV.07", ...)`` (the contract) runs once per selected server
 whose level includes one of those ids (and, with ``@pytest.mark.server_role("logserver")``,
 only on servers with that role). The outcome becomes one :class:`ResultRecord` per
 requirement id: passed → pass, a false condition → fail, anything else (unreachable host,

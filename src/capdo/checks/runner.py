@@ -32,7 +32,7 @@ from capdo.compliance.results import (
 from capdo.compliance.yaml_source import DataFileError
 
 FAIL_ON = ("never", "fail", "error")
-_MARKER = re.compile(r"mark\.requirement\(([^)]*)\)")
+_MARKER = re.compile(r"@(?:pytest\.mark\.)?requirement\(([^)]*)\)")
 
 
 class CheckRunError(Exception):
