@@ -112,7 +112,7 @@ def redundancy(ctx: EstateContext) -> Iterator[ResultRecord]:
         )
 
 
-def distance_km(a: Coordinates, b: Coordinates) -> float:
+def _distance_km(a: Coordinates, b: Coordinates) -> float:
     """Great-circle distance (haversine)."""
     lat1, lat2 = math.radians(a.lat), math.radians(b.lat)
     dlat, dlon = lat2 - lat1, math.radians(b.lon - a.lon)
@@ -167,7 +167,7 @@ def dr_site(ctx: EstateContext) -> Iterator[ResultRecord]:
         for centre in centres:
             for dr in dr_sites:
                 if centre.coordinates and dr.coordinates:
-                    d = distance_km(centre.coordinates, dr.coordinates)
+                    d = _distance_km(centre.coordinates, dr.coordinates)
                     best = d if best is None else max(best, d)
         links = _links_between(ctx, {c.id for c in centres}, {d.id for d in dr_sites})
         far_enough = best is not None and isinstance(minimum, int | float) and best >= minimum

@@ -49,3 +49,31 @@ def test_one_evidence_type_and_one_failure_class() -> None:
     for check in checks:
         assert contract.requirements_of(check)
         assert isinstance(check, contract.Checker)
+
+
+def test_outcome_is_the_one_mapping_from_how_a_check_ended() -> None:
+    found = contract.require(True, expected=">= 14", actual=14, detail="minlen too short")
+    assert found.detail is None  # the detail says what a failure means
+    assert contract.outcome(None, found) == ("pass", found)
+    with pytest.raises(contract.CheckFailed) as failed:
+        contract.require(False, expected=">= 14", actual=8, detail="minlen too short")
+    assert contract.outcome(failed.value) == ("fail", failed.value.evidence)
+    for end, status in (
+        (contract.not_applicable, "not_applicable"),
+        (contract.not_reviewed, "not_reviewed"),
+        (contract.undecided, "error"),
+    ):
+        with pytest.raises(contract.CheckEnded) as ended:
+            end("why", expected=1, actual=2)
+        assert contract.outcome(ended.value) == (
+            status,
+            results.Evidence(expected=1, actual=2, detail="why"),
+        )
+    with pytest.raises(contract.ParameterMissing) as missing:
+        contract.param({}, "lockout_attempts")
+    status, evidence = contract.outcome(missing.value)
+    assert status == "not_reviewed"
+    assert evidence.detail is not None
+    assert "lockout_attempts" in evidence.detail
+    status, evidence = contract.outcome(KeyError("hostname"))
+    assert (status, evidence.detail) == ("error", "KeyError: 'hostname'")
