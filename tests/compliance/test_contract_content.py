@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from capdo.checks import contract
-from capdo.checks.content import load_checks, load_module
+from capdo.checks.content import content_dir, load_checks, load_module
 from capdo.compliance.registry import Registry, load_registry
 from tests.conftest import REPO
 
@@ -196,3 +196,13 @@ def test_a_module_on_the_contract_passes(registry: Registry, tmp_path: Path) -> 
     assert contract_problems(folder, "server", registry) == [
         "test_good_contract.py:test_idle: NET.16 is not registered for server"
     ]
+
+
+def test_a_catalogue_kept_elsewhere_still_gets_the_shipped_checks(tmp_path: Path) -> None:
+    catalogue = tmp_path / "organisation" / "catalogue"
+    catalogue.mkdir(parents=True)
+    assert content_dir(catalogue, "estate") == REPO / "checks" / "estate"
+    assert content_dir(None, "endpoints") == REPO / "checks" / "endpoints"
+    own = tmp_path / "organisation" / "estate"
+    own.mkdir()
+    assert content_dir(catalogue, "estate") == own  # content beside the catalogue comes first

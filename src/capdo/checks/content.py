@@ -21,9 +21,15 @@ __all__ = ["content_dir", "load_checks", "load_module"]
 CheckFunction = Callable[..., Any]
 
 
-def content_dir(catalogue_dir: Path, kind: str) -> Path:
-    """``checks/<kind>``: the content folder of a checker kind, beside the catalogue."""
-    return catalogue_dir.parent / kind
+SHIPPED = Path(__file__).resolve().parents[3] / "checks"
+"""The content that comes with capdo (the repository's ``checks/``)."""
+
+
+def content_dir(catalogue_dir: Path | None, kind: str) -> Path:
+    """``checks/<kind>``: the content folder of a checker kind beside the catalogue, else the
+    one that comes with capdo (a catalogue kept elsewhere still gets its checks run)."""
+    beside = catalogue_dir.parent / kind if catalogue_dir is not None else None
+    return beside if beside is not None and beside.is_dir() else SHIPPED / kind
 
 
 def load_module(path: Path) -> Any:

@@ -6,6 +6,7 @@ the run goes on."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,11 +46,12 @@ def from_inventory(function: F) -> F:
 
 
 def find_checks_dir(catalogue_dir: Path | None = None) -> Path:
-    """``checks/endpoints`` beside the catalogue ($CAPDO_CATALOGUE_DIR or the repository's)."""
-    try:
-        return content_dir(catalogue_dir or find_catalogue_dir(), KIND)
-    except CatalogueNotFoundError:
-        return content_dir(Path(__file__).resolve().parents[3] / "checks" / "catalogue", KIND)
+    """``checks/endpoints`` beside the catalogue (given, or $CAPDO_CATALOGUE_DIR or the one
+    above the working directory), else the one that comes with capdo."""
+    if catalogue_dir is None:
+        with contextlib.suppress(CatalogueNotFoundError):
+            catalogue_dir = find_catalogue_dir()
+    return content_dir(catalogue_dir, KIND)
 
 
 def endpoint_checks(checks_dir: Path | None = None) -> dict[str, Callable[..., Any]]:
