@@ -77,3 +77,13 @@ def test_outcome_is_the_one_mapping_from_how_a_check_ended() -> None:
     assert "lockout_attempts" in evidence.detail
     status, evidence = contract.outcome(KeyError("hostname"))
     assert (status, evidence.detail) == ("error", "KeyError: 'hostname'")
+
+
+def test_recording_keeps_the_evidence_of_requires_that_held() -> None:
+    with contract.recording() as found:
+        contract.require(True, expected=5, actual=3)
+        with pytest.raises(contract.CheckFailed):
+            contract.require(False, expected=5, actual=9, detail="too long")
+    assert found == [results.Evidence(expected=5, actual=3)]
+    contract.require(True, expected=1, actual=1)  # outside the block: nothing recorded
+    assert len(found) == 1

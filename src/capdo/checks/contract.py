@@ -17,7 +17,9 @@ is written against, and the one result record they all produce.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Literal, NoReturn, Protocol, TypeVar, runtime_checkable
 
 from capdo.compliance.catalogue_model import ParamValue
@@ -35,6 +37,7 @@ __all__ = [
     "not_reviewed",
     "outcome",
     "param",
+    "recording",
     "require",
     "requirement",
     "requirements_of",
@@ -42,6 +45,7 @@ __all__ = [
 ]
 
 REQUIREMENTS_ATTR = "__capdo_requirements__"
+_RECORDED: ContextVar[list[Evidence] | None] = ContextVar("capdo_recorded", default=None)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -106,7 +110,23 @@ def require(ok: object, *, expected: object, actual: object, detail: str | None 
     with it and ``detail``, which says what the failure means (a message key or text)."""
     if not ok:
         raise CheckFailed(evidence(expected, actual, detail))
-    return evidence(expected, actual)
+    found = evidence(expected, actual)
+    recorded = _RECORDED.get()
+    if recorded is not None:
+        recorded.append(found)
+    return found
+
+
+@contextmanager
+def recording() -> Iterator[list[Evidence]]:
+    """The evidence of every ``require`` that held while the block ran (a runner whose checks
+    return nothing, pytest's, keeps the last one as the evidence of a pass)."""
+    found: list[Evidence] = []
+    token = _RECORDED.set(found)
+    try:
+        yield found
+    finally:
+        _RECORDED.reset(token)
 
 
 def not_applicable(reason: str, *, expected: object = None, actual: object = None) -> NoReturn:

@@ -249,6 +249,14 @@ class AuditPlugin:
             pytest.skip(f"not required at level {target.level}")
 
     @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Any:
+        """Keep the evidence of the last ``require`` that held: a pass shows what was seen."""
+        with contract.recording() as found:
+            yield
+        if found:
+            item.stash[_PASSED] = found[-1]
+
+    @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
         outcome = yield
         report = outcome.get_result()
@@ -264,6 +272,9 @@ class AuditPlugin:
                 status, evidence = "not_applicable", Evidence(detail=str(report.longrepr)[-200:])
             elif report.passed:
                 status = "pass"
+                seen = item.stash.get(_PASSED, None)
+                if seen is not None:
+                    evidence = seen.model_copy(update={"detail": evidence.detail})
             else:
                 ended = call.excinfo.value if call.excinfo else RuntimeError("error")
                 status, evidence = contract.outcome(ended)
@@ -290,6 +301,9 @@ class AuditPlugin:
                     run_id=self.run_id,
                 )
             )
+
+
+_PASSED = pytest.StashKey[Evidence]()
 
 
 def _short_failure(excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
