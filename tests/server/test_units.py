@@ -174,3 +174,31 @@ def test_firewall_address_filters() -> None:
     assert not module.capdo_in_network("198.18.0.0/27", "198.18.0.33")
     assert not module.capdo_in_network("198.18.0.0/27", "not an address")
     assert module.capdo_ipv4_prefixes(["198.18.0.5/27", "2001:db8::/32", "x"]) == ["198.18.0.0/27"]
+
+
+def test_plugin_maps_contract_endings_like_every_runner() -> None:
+    """A server check ending through the contract (not_applicable/not_reviewed/undecided)
+    gets that status, a false ``require`` ``fail``. The report is a stand-in: the plugin only
+    reads its outcome flags, and a real one needs a reachable host."""
+    from types import SimpleNamespace
+
+    from capdo.checks import contract
+    from capdo.checks.plugin import _status
+
+    def ended(function: object, *args: object) -> tuple[str, str | None]:
+        try:
+            function(*args)  # type: ignore[operator]
+        except Exception as exc:
+            info = pytest.ExceptionInfo.from_exception(exc)
+        report = SimpleNamespace(passed=False, skipped=False, when="call")
+        return _status(report, SimpleNamespace(excinfo=info))  # type: ignore[arg-type]
+
+    assert ended(contract.not_applicable, "no such service") == (
+        "not_applicable",
+        "no such service",
+    )
+    assert ended(contract.not_reviewed, "a person decides") == ("not_reviewed", "a person decides")
+    assert ended(contract.undecided, "unreadable") == ("error", "unreadable")
+    assert ended(contract.param, {}, "lockout_attempts")[0] == "not_reviewed"
+    failed = ended(lambda: contract.require(False, expected=1, actual=2, detail="x"))
+    assert failed == ("fail", None)

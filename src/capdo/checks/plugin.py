@@ -27,6 +27,7 @@ import pytest
 
 from capdo.checks.api import MANUAL, NOT_APPLICABLE, Check, CheckFailed
 from capdo.checks.connect import HostPool, HostUnreachable
+from capdo.checks.contract import CheckEnded
 from capdo.checks.targets import Selection, ServerTarget, load_servers
 from capdo.compliance.results import Evidence, ResultRecord, Status, write_results_jsonl
 
@@ -150,6 +151,8 @@ def _status(report: pytest.TestReport, call: pytest.CallInfo[None]) -> tuple[Sta
     message = str(excinfo.value).strip().splitlines()[0][:300] if excinfo is not None else ""
     if excinfo is not None and excinfo.errisinstance(HostUnreachable):
         return "error", message
+    if excinfo is not None and isinstance(excinfo.value, CheckEnded):  # contract endings
+        return excinfo.value.status, excinfo.value.evidence.detail
     if report.when == "call" and excinfo is not None and excinfo.errisinstance(AssertionError):
         return "fail", None if excinfo.errisinstance(CheckFailed) else message
     kind = excinfo.typename if excinfo is not None else "error"
@@ -175,7 +178,7 @@ def pytest_runtest_makereport(
     session: CapdoSession = item.config.stash[_KEY]
     target: ServerTarget = callspec.params["check"]
     made = item.stash.get(_CHECK, None)
-    evidence = made.evidence if made is not None else None
+    found = made.evidence if made is not None else Evidence()
     ids = _marker_args(item, "requirement")
     now = datetime.now(UTC)
     for requirement in ids:
@@ -187,11 +190,7 @@ def pytest_runtest_makereport(
                 target=target.name,
                 target_kind="server",
                 status=status,
-                evidence=Evidence(
-                    expected=_jsonable(evidence.expected if evidence else None),
-                    actual=_jsonable(evidence.actual if evidence else None),
-                    detail=_detail(item, evidence.detail if evidence else None, detail),
-                ),
+                evidence=found.model_copy(update={"detail": _detail(item, found.detail, detail)}),
                 checker=CHECKER,
                 time=now,
                 run_id=session.run_id,
@@ -211,13 +210,6 @@ def _detail(item: pytest.Item, recorded: str | None, outcome: str | None) -> str
     parts = [f"check={_check_name(item)}"]
     parts.extend(p for p in (recorded, outcome) if p and p not in parts)
     return "; ".join(parts)
-
-
-def _jsonable(value: Any) -> Any:
-    try:
-        return json.loads(json.dumps(value, default=str))
-    except (TypeError, ValueError):
-        return str(value)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
