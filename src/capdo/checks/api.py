@@ -49,12 +49,8 @@ class Check:
         """The host's resolved parameter; a value nobody set ends the check as not_reviewed."""
         try:
             return contract.param(self.target.params, name)
-        except contract.ParameterMissing:
-            self.manual(
-                f"parameter {name} has no value at this level: the organisation sets it in "
-                "policy/<regime>.yml",
-                expected={name: "a value"},
-            )
+        except contract.ParameterMissing as missing:
+            self.manual(missing.evidence.detail or name, expected=missing.evidence.expected)
 
     def record(self, expected: Any, actual: Any, detail: str | None = None) -> None:
         self.evidence = contract.evidence(expected, actual, detail)
