@@ -1,0 +1,158 @@
+"""The system step: every requirement a system's level selects, combined into one outcome.
+
+- A host requirement combines the host step's statuses of the system's members of its kind
+  (the worst wins; a member without a status is ``not_reviewed``; no member of the kind →
+  ``not_applicable``), with the waivers that applied and the conflicts.
+- A system requirement is evaluated on the system itself: documentary ones (``check: manual``,
+  or registered to the evidence register, or with no result but a document) by the evidence
+  register (missing, overdue or future-dated → ``missing_evidence``), inventory ones by the
+  estate checks' results; then waivers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from capdo.compliance.compile import CompiledRequirement
+from capdo.compliance.evaluation_context import EvaluationContext, applies
+from capdo.compliance.findings import (
+    EVIDENCE_CHECKER,
+    NO_CHECKER,
+    NO_RESULT,
+    NOT_APPLICABLE_TRAIT,
+    Finding,
+    finding_from_results,
+    fixed_finding,
+)
+from capdo.compliance.host_step import Emit, HostStatuses
+from capdo.compliance.results import Status, worst
+from capdo.compliance.score import Scoring
+from capdo.compliance.targets import CHECK_TARGET_KIND, SystemRef, Target, TargetKind
+from capdo.compliance.verdicts import RequirementOutcome
+
+
+@dataclass(slots=True)
+class Combined:
+    """One requirement of one system before scoring: status, per-status target counts,
+    the waivers that applied and the number of conflicts."""
+
+    status: Status
+    targets: dict[str, int] = field(default_factory=dict)
+    waivers: list[str] = field(default_factory=list)
+    conflicts: int = 0
+
+
+def _evidence_finding(
+    ctx: EvaluationContext, system: SystemRef, cr: CompiledRequirement
+) -> Finding:
+    months = ctx.interval(cr, system.level)
+    verdict = ctx.evidence.assess(cr.id, system.id, months, ctx.today, system.owner)
+    return Finding(
+        cr.id,
+        system.id,
+        "system",
+        system.level,
+        verdict.status,
+        verdict.status,
+        verdict.evidence,
+        EVIDENCE_CHECKER,
+    )
+
+
+def system_finding(ctx: EvaluationContext, system: SystemRef, cr: CompiledRequirement) -> Finding:
+    """One system requirement on the system itself (after waivers)."""
+    req = cr.requirement
+    if not applies(req, system.traits):
+        return fixed_finding(
+            req.id, system.id, "system", system.level, "not_applicable", NOT_APPLICABLE_TRAIT
+        )
+    entries = ctx.results.entries(req.id, system.id)
+    if ctx.documentary(req) or (not entries and ctx.evidence.has(req.id, system.id)):
+        finding = _evidence_finding(ctx, system, cr)
+    elif entries:
+        finding = finding_from_results(
+            entries, req.id, system.id, "system", system.level, ctx.registry
+        )
+    else:
+        detail = NO_RESULT if ctx.has_checker(req.id) else NO_CHECKER
+        finding = fixed_finding(req.id, system.id, "system", system.level, "not_reviewed", detail)
+    ctx.apply_waiver(finding, (system.id,), system.site, ())
+    return finding
+
+
+def _on_system(finding: Finding) -> Combined:
+    combined = Combined(finding.status, {finding.status: 1}, conflicts=int(finding.conflict))
+    if finding.waiver_id:
+        combined.waivers.append(finding.waiver_id)
+    return combined
+
+
+def _on_members(requirement_id: str, members: Sequence[str], hosts: HostStatuses) -> Combined:
+    """Combine the host step's statuses of ``members`` (targets of the requirement's kind)."""
+    statuses = hosts.status.get(requirement_id, {})
+    combined = Combined("not_applicable")
+    targets = combined.targets
+    for host in members:
+        member_status = statuses.get(host, "not_reviewed")
+        targets[member_status] = targets.get(member_status, 0) + 1
+        combined.status = worst(combined.status, member_status)
+        combined.conflicts += (requirement_id, host) in hosts.conflicts
+        waiver_id = hosts.waivers.get((requirement_id, host))
+        if waiver_id and waiver_id not in combined.waivers:
+            combined.waivers.append(waiver_id)
+    return combined
+
+
+@dataclass(slots=True)
+class SystemOutcomes:
+    """The system step's result for one system."""
+
+    outcomes: tuple[RequirementOutcome, ...]
+    finding_counts: dict[str, int]
+    """Per status, the findings behind the outcomes (host findings of members and system
+    findings)."""
+    conflicts: int
+    """Conflicts among the system's own findings (host conflicts are counted by the host step)."""
+
+
+def evaluate_system(
+    ctx: EvaluationContext,
+    system: SystemRef,
+    members: Sequence[Target],
+    hosts: HostStatuses,
+    scoring: Scoring,
+    emit: Emit,
+) -> SystemOutcomes:
+    """Every requirement of the system's level; system findings are passed to ``emit``."""
+    by_kind: dict[TargetKind, list[str]] = {}
+    for host in members:
+        by_kind.setdefault(host.kind, []).append(host.id)
+    outcomes: list[RequirementOutcome] = []
+    finding_counts: dict[str, int] = {}
+    own_conflicts = 0
+    for cr in ctx.level(system.level).requirements:
+        req = cr.requirement
+        kind = CHECK_TARGET_KIND[req.check]
+        if kind == "system":
+            finding = system_finding(ctx, system, cr)
+            emit(finding)
+            combined = _on_system(finding)
+            own_conflicts += combined.conflicts
+        else:
+            combined = _on_members(req.id, by_kind.get(kind, ()), hosts)
+        for status, count in combined.targets.items():
+            finding_counts[status] = finding_counts.get(status, 0) + count
+        outcomes.append(
+            RequirementOutcome(
+                req.id,
+                combined.status,
+                scoring.weight(req),
+                scoring.credit(combined.status),
+                combined.targets,
+                tuple(combined.waivers),
+                ctx.documentary(req),
+                combined.conflicts,
+            )
+        )
+    return SystemOutcomes(tuple(outcomes), finding_counts, own_conflicts)
