@@ -14,8 +14,8 @@ from datetime import date
 from capdo.compliance.catalogue_model import Catalogue, CheckKind, ParamValue, Requirement
 from capdo.compliance.compile import CompiledLevel, CompiledRequirement, compile_level
 from capdo.compliance.evidence import EvidenceIndex
-from capdo.compliance.findings import Finding, ResultIndex
-from capdo.compliance.registry import Registry
+from capdo.compliance.findings import Finding, ResultIndex, RoleOf
+from capdo.compliance.registry import Registry, Role
 from capdo.compliance.results import FAILING
 from capdo.compliance.targets import CHECK_TARGET_KIND, TargetKind
 from capdo.compliance.waivers import WaiverBook
@@ -44,6 +44,20 @@ class EvaluationContext:
     )
     _documentary: dict[str, bool] = field(default_factory=dict)
     _intervals: dict[tuple[str, int], int | None] = field(default_factory=dict)
+    _roles: dict[tuple[str, str], Role | None] = field(default_factory=dict)
+
+    @property
+    def role(self) -> RoleOf | None:
+        """The registry's role of a checker for a requirement, looked up once per pair (None
+        without a registry: every result decides)."""
+        return None if self.registry is None else self._role
+
+    def _role(self, requirement_id: str, checker: str) -> Role | None:
+        key = (requirement_id, checker)
+        if key not in self._roles:
+            assert self.registry is not None
+            self._roles[key] = self.registry.role(requirement_id, checker)
+        return self._roles[key]
 
     def level(self, level: int) -> CompiledLevel:
         if level not in self._compiled:

@@ -11,12 +11,12 @@ estate has hundreds of thousands of findings and most of them carry one of these
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from capdo.compliance.registry import Registry
+from capdo.compliance.registry import Registry, Role
 from capdo.compliance.results import Evidence, ResultRecord, Status, worst
 from capdo.compliance.targets import TargetKind
 
@@ -124,14 +124,22 @@ def _conflict(entries: Sequence[Entry]) -> bool:
     return {"pass", "fail"} <= set(by_checker.values())
 
 
+#: The role of a record's checker for a requirement: ``(requirement id, checker) → role``.
+RoleOf = Callable[[str, str], Role | None]
+
+
 def decide(entries: Sequence[Entry], requirement_id: str, registry: Registry | None) -> Decision:
     """The status of one requirement on one target from all its results."""
+    return decide_by_role(entries, requirement_id, registry.role if registry else None)
+
+
+def decide_by_role(entries: Sequence[Entry], requirement_id: str, role: RoleOf | None) -> Decision:
+    """:func:`decide` with the registry's roles looked up by ``role`` (None: every result
+    decides)."""
     deciding = [
         (status, record)
         for status, record in entries
-        if registry is None
-        or record is None
-        or registry.role(requirement_id, record.checker) == "decide"
+        if role is None or record is None or role(requirement_id, record.checker) == "decide"
     ]
     results = tuple(r for _, r in entries if r is not None)
     conflict = _conflict(entries)
@@ -211,10 +219,10 @@ def finding_from_results(
     target: str,
     kind: TargetKind,
     level: int,
-    registry: Registry | None,
+    role: RoleOf | None,
 ) -> Finding:
     """The finding for a pair that has results (``entries`` not empty)."""
-    decision = decide(entries, requirement_id, registry)
+    decision = decide_by_role(entries, requirement_id, role)
     record = decision.record
     evidence = record.evidence if record is not None else None
     if decision.detail is not None:

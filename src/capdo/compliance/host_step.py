@@ -70,7 +70,7 @@ def host_finding(
         )
     entries = results.get(rid)
     if entries:
-        finding = finding_from_results(entries, rid, target.id, target.kind, level, ctx.registry)
+        finding = finding_from_results(entries, rid, target.id, target.kind, level, ctx.role)
     else:
         detail = NO_RESULT if ctx.has_checker(rid) else NO_CHECKER
         finding = fixed_finding(rid, target.id, target.kind, level, "not_reviewed", detail)

@@ -71,9 +71,7 @@ def system_finding(ctx: EvaluationContext, system: SystemRef, cr: CompiledRequir
     if ctx.documentary(req) or (not entries and ctx.evidence.has(req.id, system.id)):
         finding = _evidence_finding(ctx, system, cr)
     elif entries:
-        finding = finding_from_results(
-            entries, req.id, system.id, "system", system.level, ctx.registry
-        )
+        finding = finding_from_results(entries, req.id, system.id, "system", system.level, ctx.role)
     else:
         detail = NO_RESULT if ctx.has_checker(req.id) else NO_CHECKER
         finding = fixed_finding(req.id, system.id, "system", system.level, "not_reviewed", detail)
