@@ -56,10 +56,11 @@ from capdo.compliance.intake import RejectedRecord
 from capdo.compliance.membership import Membership
 from capdo.compliance.registry import Registry
 from capdo.compliance.score import Scoring, system_verdict
-from capdo.compliance.system_step import evaluate_system
+from capdo.compliance.system_step import SystemStep
 from capdo.compliance.targets import SystemRef, Target
 from capdo.compliance.verdicts import Evaluation, RequirementOutcome, SystemVerdict
 from capdo.compliance.waivers import Waiver, WaiverBook
+from capdo.gcpause import paused_gc
 
 __all__ = [
     "CORROBORATION_ONLY",
@@ -129,13 +130,15 @@ def evaluate(
     membership = Membership.of(systems, targets)
     scoring = Scoring(catalogue)
     emit = _Emitter(keep_findings, sink)
-    hosts = evaluate_hosts(ctx, targets, membership, emit)
     verdicts: list[SystemVerdict] = []
-    conflicts = len(hosts.conflicts)
-    for system in systems:
-        step = evaluate_system(ctx, system, membership.members(system), hosts, scoring, emit)
-        conflicts += step.conflicts
-        verdicts.append(system_verdict(system, step.outcomes, step.finding_counts))
+    with paused_gc():  # millions of small acyclic objects: see capdo.gcpause
+        hosts = evaluate_hosts(ctx, targets, membership, emit)
+        conflicts = len(hosts.conflicts)
+        system_step = SystemStep(ctx, hosts, scoring, emit)
+        for system in systems:
+            step = system_step.evaluate(system, membership.members(system))
+            conflicts += step.conflicts
+            verdicts.append(system_verdict(system, step.outcomes, step.finding_counts))
     return Evaluation(
         catalogue_id=catalogue.id,
         regime=catalogue.regime,

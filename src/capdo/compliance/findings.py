@@ -241,6 +241,19 @@ def finding_from_results(
     )
 
 
+def _evidence_json(evidence: Evidence) -> dict[str, object]:
+    """``evidence.model_dump(mode="json", exclude_none=True)`` without the serializer: its
+    fields hold JSON values already."""
+    out: dict[str, object] = {}
+    if evidence.expected is not None:
+        out["expected"] = evidence.expected
+    if evidence.actual is not None:
+        out["actual"] = evidence.actual
+    if evidence.detail is not None:
+        out["detail"] = evidence.detail
+    return out
+
+
 def _compact(finding: Finding, evidence: dict[int, object]) -> dict[str, object]:
     """One finding without what its place says (target, kind, level, requirement id) and
     without defaults; ``evidence`` caches the JSON of shared evidence objects."""
@@ -251,7 +264,7 @@ def _compact(finding: Finding, evidence: dict[int, object]) -> dict[str, object]
         key = id(finding.evidence)
         dumped = evidence.get(key)
         if dumped is None:
-            dumped = evidence[key] = finding.evidence.model_dump(mode="json", exclude_none=True)
+            dumped = evidence[key] = _evidence_json(finding.evidence)
         out["evidence"] = dumped
     for name in ("checker", "waiver_id", "expired_waiver_id"):
         value = getattr(finding, name)

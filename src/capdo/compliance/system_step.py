@@ -114,43 +114,79 @@ class SystemOutcomes:
     """Conflicts among the system's own findings (host conflicts are counted by the host step)."""
 
 
-def evaluate_system(
-    ctx: EvaluationContext,
-    system: SystemRef,
-    members: Sequence[Target],
-    hosts: HostStatuses,
-    scoring: Scoring,
-    emit: Emit,
-) -> SystemOutcomes:
-    """Every requirement of the system's level; system findings are passed to ``emit``."""
-    by_kind: dict[TargetKind, list[str]] = {}
-    for host in members:
-        by_kind.setdefault(host.kind, []).append(host.id)
-    outcomes: list[RequirementOutcome] = []
-    finding_counts: dict[str, int] = {}
-    own_conflicts = 0
-    for cr in ctx.level(system.level).requirements:
-        req = cr.requirement
-        kind = CHECK_TARGET_KIND[req.check]
-        if kind == "system":
-            finding = system_finding(ctx, system, cr)
-            emit(finding)
-            combined = _on_system(finding)
-            own_conflicts += combined.conflicts
-        else:
-            combined = _on_members(req.id, by_kind.get(kind, ()), hosts)
-        for status, count in combined.targets.items():
-            finding_counts[status] = finding_counts.get(status, 0) + count
-        outcomes.append(
-            RequirementOutcome(
-                req.id,
-                combined.status,
-                scoring.weight(req),
-                scoring.credit(combined.status),
-                combined.targets,
-                tuple(combined.waivers),
-                ctx.documentary(req),
-                combined.conflicts,
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    """A requirement of a level with what every system at that level needs of it."""
+
+    cr: CompiledRequirement
+    kind: TargetKind
+    weight: float
+    documentary: bool
+
+
+class SystemStep:
+    """Evaluates systems one after another (after the host step), planning each level once."""
+
+    __slots__ = ("_ctx", "_emit", "_hosts", "_plans", "_scoring")
+
+    def __init__(
+        self, ctx: EvaluationContext, hosts: HostStatuses, scoring: Scoring, emit: Emit
+    ) -> None:
+        self._ctx = ctx
+        self._hosts = hosts
+        self._scoring = scoring
+        self._emit = emit
+        self._plans: dict[int, tuple[_Planned, ...]] = {}
+
+    def _plan(self, level: int) -> tuple[_Planned, ...]:
+        plan = self._plans.get(level)
+        if plan is None:
+            plan = self._plans[level] = tuple(
+                _Planned(
+                    cr,
+                    CHECK_TARGET_KIND[cr.requirement.check],
+                    self._scoring.weight(cr.requirement),
+                    self._ctx.documentary(cr.requirement),
+                )
+                for cr in self._ctx.level(level).requirements
             )
-        )
-    return SystemOutcomes(tuple(outcomes), finding_counts, own_conflicts)
+        return plan
+
+    def _combine(
+        self, system: SystemRef, planned: _Planned, by_kind: dict[TargetKind, list[str]]
+    ) -> tuple[Combined, int]:
+        """The requirement's combined outcome, and the conflicts of the system's own finding."""
+        if planned.kind != "system":
+            return _on_members(planned.cr.id, by_kind.get(planned.kind, ()), self._hosts), 0
+        finding = system_finding(self._ctx, system, planned.cr)
+        self._emit(finding)
+        combined = _on_system(finding)
+        return combined, combined.conflicts
+
+    def evaluate(self, system: SystemRef, members: Sequence[Target]) -> SystemOutcomes:
+        """Every requirement of the system's level; system findings are passed to ``emit``."""
+        by_kind: dict[TargetKind, list[str]] = {}
+        for host in members:
+            by_kind.setdefault(host.kind, []).append(host.id)
+        outcomes: list[RequirementOutcome] = []
+        finding_counts: dict[str, int] = {}
+        own_conflicts = 0
+        credit = self._scoring.credit
+        for planned in self._plan(system.level):
+            combined, conflicts = self._combine(system, planned, by_kind)
+            own_conflicts += conflicts
+            for status, count in combined.targets.items():
+                finding_counts[status] = finding_counts.get(status, 0) + count
+            outcomes.append(
+                RequirementOutcome(
+                    planned.cr.id,
+                    combined.status,
+                    planned.weight,
+                    credit(combined.status),
+                    combined.targets,
+                    tuple(combined.waivers),
+                    planned.documentary,
+                    combined.conflicts,
+                )
+            )
+        return SystemOutcomes(tuple(outcomes), finding_counts, own_conflicts)

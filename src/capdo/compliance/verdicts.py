@@ -11,6 +11,7 @@ from capdo.compliance.findings import Finding, compact_findings
 from capdo.compliance.intake import RejectedRecord
 from capdo.compliance.results import Status
 from capdo.compliance.waivers import WaiverUse
+from capdo.gcpause import paused_gc
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +91,10 @@ class Evaluation:
     def to_dict(self, include_findings: bool = True) -> dict[str, object]:
         """The JSON form; findings (when included) are keyed by target then requirement id
         (see :func:`~capdo.compliance.findings.compact_findings`)."""
+        with paused_gc():  # a national estate: millions of small dicts, no cycles
+            return self._to_dict(include_findings)
+
+    def _to_dict(self, include_findings: bool) -> dict[str, object]:
         out: dict[str, object] = {
             "catalogue": self.catalogue_id,
             "regime": self.regime,
