@@ -127,13 +127,13 @@ def evaluate(
     ctx = EvaluationContext(
         catalogue, results, book, evidence or EvidenceIndex(), today, registry, parameters
     )
-    membership = Membership.of(systems, targets)
     scoring = Scoring(catalogue)
     emit = _Emitter(keep_findings, sink)
     verdicts: list[SystemVerdict] = []
     with paused_gc():  # millions of small acyclic objects: see capdo.gcpause
+        membership = Membership.of(systems, targets)
         hosts = evaluate_hosts(ctx, targets, membership, emit)
-        conflicts = len(hosts.conflicts)
+        conflicts = hosts.conflict_count
         system_step = SystemStep(ctx, hosts, scoring, emit)
         for system in systems:
             step = system_step.evaluate(system, membership.members(system))

@@ -37,10 +37,10 @@ class HostStatuses:
 
     status: dict[str, dict[str, Status]] = field(default_factory=dict)
     """Requirement id → target id → status (after waivers)."""
-    waivers: dict[tuple[str, str], str] = field(default_factory=dict)
-    """(requirement id, target id) → the waiver that applied."""
-    conflicts: set[tuple[str, str]] = field(default_factory=set)
-    """(requirement id, target id) pairs where two checkers disagree."""
+    waivers: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Requirement id → target id → the waiver that applied."""
+    conflicts: dict[str, set[str]] = field(default_factory=dict)
+    """Requirement id → the targets where two checkers disagree."""
 
     def keep(self, finding: Finding) -> None:
         key = finding.requirement_id
@@ -49,9 +49,14 @@ class HostStatuses:
             per_requirement = self.status[key] = {}
         per_requirement[finding.target] = finding.status
         if finding.conflict:
-            self.conflicts.add((key, finding.target))
+            self.conflicts.setdefault(key, set()).add(finding.target)
         if finding.waiver_id is not None:
-            self.waivers[(key, finding.target)] = finding.waiver_id
+            self.waivers.setdefault(key, {})[finding.target] = finding.waiver_id
+
+    @property
+    def conflict_count(self) -> int:
+        """Requirement-target pairs where two checkers disagree."""
+        return sum(len(targets) for targets in self.conflicts.values())
 
 
 def host_finding(

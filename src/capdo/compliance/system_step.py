@@ -12,7 +12,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from capdo.compliance.compile import CompiledRequirement
 from capdo.compliance.evaluation_context import EvaluationContext, applies
@@ -32,15 +33,14 @@ from capdo.compliance.targets import CHECK_TARGET_KIND, SystemRef, Target, Targe
 from capdo.compliance.verdicts import RequirementOutcome
 
 
-@dataclass(slots=True)
-class Combined:
+class Combined(NamedTuple):
     """One requirement of one system before scoring: status, per-status target counts,
     the waivers that applied and the number of conflicts."""
 
     status: Status
-    targets: dict[str, int] = field(default_factory=dict)
-    waivers: list[str] = field(default_factory=list)
-    conflicts: int = 0
+    targets: dict[str, int]
+    waivers: tuple[str, ...]
+    conflicts: int
 
 
 def _evidence_finding(
@@ -80,26 +80,30 @@ def system_finding(ctx: EvaluationContext, system: SystemRef, cr: CompiledRequir
 
 
 def _on_system(finding: Finding) -> Combined:
-    combined = Combined(finding.status, {finding.status: 1}, conflicts=int(finding.conflict))
-    if finding.waiver_id:
-        combined.waivers.append(finding.waiver_id)
-    return combined
+    waivers = (finding.waiver_id,) if finding.waiver_id else ()
+    return Combined(finding.status, {finding.status: 1}, waivers, int(finding.conflict))
 
 
 def _on_members(requirement_id: str, members: Sequence[str], hosts: HostStatuses) -> Combined:
-    """Combine the host step's statuses of ``members`` (targets of the requirement's kind)."""
+    """Combine the host step's statuses of ``members`` (targets of the requirement's kind):
+    the worst wins, a member without a status is ``not_reviewed``, no member is
+    ``not_applicable``."""
     statuses = hosts.status.get(requirement_id, {})
-    combined = Combined("not_applicable")
-    targets = combined.targets
+    status: Status = "not_applicable"
+    targets: dict[str, int] = {}
     for host in members:
         member_status = statuses.get(host, "not_reviewed")
-        targets[member_status] = targets.get(member_status, 0) + 1
-        combined.status = worst(combined.status, member_status)
-        combined.conflicts += (requirement_id, host) in hosts.conflicts
-        waiver_id = hosts.waivers.get((requirement_id, host))
-        if waiver_id and waiver_id not in combined.waivers:
-            combined.waivers.append(waiver_id)
-    return combined
+        count = targets.get(member_status)
+        if count is None:
+            targets[member_status] = 1
+            status = worst(status, member_status)
+        else:
+            targets[member_status] = count + 1
+    conflicted = hosts.conflicts.get(requirement_id)
+    conflicts = sum(host in conflicted for host in members) if conflicted else 0
+    waived = hosts.waivers.get(requirement_id)
+    waivers = tuple(dict.fromkeys(waived[h] for h in members if waived.get(h))) if waived else ()
+    return Combined(status, targets, waivers, conflicts)
 
 
 @dataclass(slots=True)
@@ -184,7 +188,7 @@ class SystemStep:
                     planned.weight,
                     credit(combined.status),
                     combined.targets,
-                    tuple(combined.waivers),
+                    combined.waivers,
                     planned.documentary,
                     combined.conflicts,
                 )
