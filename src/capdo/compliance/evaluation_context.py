@@ -8,7 +8,7 @@ and kept here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from capdo.compliance.catalogue_model import Catalogue, CheckKind, ParamValue, Requirement
@@ -107,15 +107,15 @@ class EvaluationContext:
 
     def apply_waiver(
         self, finding: Finding, systems: Iterable[str], site: str | None, groups: Iterable[str]
-    ) -> None:
-        """``waived`` under an active waiver (status kept as ``original_status``); an expired
-        waiver is only noted."""
+    ) -> Finding:
+        """The finding under the waiver register: ``waived`` under an active waiver (the status
+        kept as ``original_status``), an expired waiver only noted."""
         if finding.status not in FAILING or not self.waivers.has_any(finding.requirement_id):
-            return
+            return finding
         match = self.waivers.match(finding.requirement_id, finding.target, systems, site, groups)
         if match.active is not None:
             self.waivers.mark_applied(match.active)
-            finding.status = "waived"
-            finding.waiver_id = match.active.id
-        elif match.expired is not None:
-            finding.expired_waiver_id = match.expired.id
+            return replace(finding, status="waived", waiver_id=match.active.id)
+        if match.expired is not None:
+            return replace(finding, expired_waiver_id=match.expired.id)
+        return finding

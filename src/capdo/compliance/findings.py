@@ -149,13 +149,9 @@ def decide_by_role(entries: Sequence[Entry], requirement_id: str, role: RoleOf |
     return Decision(status, record, conflict, results)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
-    """The outcome of one requirement on one target (a host, or the system itself).
-
-    Built by the evaluation (which sets ``status``/``waiver_id`` when a waiver applies);
-    read-only for everyone else.
-    """
+    """The outcome of one requirement on one target (a host, or the system itself)."""
 
     requirement_id: str
     target: str

@@ -79,8 +79,7 @@ def host_finding(
     else:
         detail = NO_RESULT if ctx.has_checker(rid) else NO_CHECKER
         finding = fixed_finding(rid, target.id, target.kind, level, "not_reviewed", detail)
-    ctx.apply_waiver(finding, target.systems, target.site, target.groups)
-    return finding
+    return ctx.apply_waiver(finding, target.systems, target.site, target.groups)
 
 
 def evaluate_hosts(

@@ -75,8 +75,7 @@ def system_finding(ctx: EvaluationContext, system: SystemRef, cr: CompiledRequir
     else:
         detail = NO_RESULT if ctx.has_checker(req.id) else NO_CHECKER
         finding = fixed_finding(req.id, system.id, "system", system.level, "not_reviewed", detail)
-    ctx.apply_waiver(finding, (system.id,), system.site, ())
-    return finding
+    return ctx.apply_waiver(finding, (system.id,), system.site, ())
 
 
 def _on_system(finding: Finding) -> Combined:
