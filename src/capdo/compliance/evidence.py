@@ -16,11 +16,11 @@ shorten it: a document never stays valid longer than the requirement's interval.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 
 from capdo.compliance.catalogue_model import RequirementId
 from capdo.compliance.dates import add_months
@@ -84,21 +84,59 @@ class EvidenceVerdict:
     evidence: Evidence
 
 
+#: The verdict for a requirement without any document (shared: ``Evidence`` is frozen).
+_MISSING = EvidenceVerdict(
+    "missing_evidence",
+    Evidence(expected="document", actual=None, detail="compliance.evidence.missing"),
+)
+
+
+@dataclass(slots=True)
+class _Scoped:
+    """One requirement's entries, newest first, by what they cover."""
+
+    order: dict[int, int] = field(default_factory=dict)
+    """id(entry) → its place newest first (to merge the scopes back in that order)."""
+    systems: dict[str, list[EvidenceEntry]] = field(default_factory=dict)
+    owners: dict[str, list[EvidenceEntry]] = field(default_factory=dict)
+    estate: list[EvidenceEntry] = field(default_factory=list)
+
+    def add(self, entry: EvidenceEntry) -> None:
+        self.order[id(entry)] = len(self.order)
+        if entry.estate:
+            self.estate.append(entry)
+        if entry.owner is not None:
+            self.owners.setdefault(entry.owner, []).append(entry)
+        named = [entry.system] if entry.system is not None else []
+        for system_id in dict.fromkeys([*named, *entry.systems]):
+            self.systems.setdefault(system_id, []).append(entry)
+
+    def covering(self, system_id: str, owner: str | None) -> list[EvidenceEntry]:
+        parts = [self.systems.get(system_id, ()), self.estate]
+        if owner is not None:
+            parts.append(self.owners.get(owner, ()))
+        found = {id(e): e for part in parts for e in part}
+        return sorted(found.values(), key=lambda e: self.order[id(e)])
+
+
 class EvidenceIndex:
-    """Entries grouped by requirement id, newest first."""
+    """Entries grouped by requirement id, newest first, and by the systems they cover."""
 
     def __init__(self, entries: list[EvidenceEntry] | tuple[EvidenceEntry, ...] = ()) -> None:
         grouped: dict[str, list[EvidenceEntry]] = defaultdict(list)
         for entry in entries:
             grouped[entry.requirement_id].append(entry)
-        self._entries = {
-            k: sorted(v, key=lambda e: e.dated, reverse=True) for k, v in grouped.items()
-        }
+        self._entries: dict[str, _Scoped] = {}
+        for requirement_id, found in grouped.items():
+            scoped = self._entries[requirement_id] = _Scoped()
+            for entry in sorted(found, key=lambda e: e.dated, reverse=True):
+                scoped.add(entry)
 
     def _covering(
         self, requirement_id: str, system_id: str, owner: str | None
     ) -> list[EvidenceEntry]:
-        return [e for e in self._entries.get(requirement_id, ()) if e.covers(system_id, owner)]
+        scoped = self._entries.get(requirement_id)
+        return [] if scoped is None else scoped.covering(system_id, owner)
 
     def has(self, requirement_id: str, system_id: str, owner: str | None = None) -> bool:
         return bool(self._covering(requirement_id, system_id, owner))
@@ -113,17 +151,14 @@ class EvidenceIndex:
     ) -> EvidenceVerdict:
         entries = self._covering(requirement_id, system_id, owner)
         if not entries:
-            return EvidenceVerdict(
-                "missing_evidence",
-                Evidence(expected="document", actual=None, detail="compliance.evidence.missing"),
-            )
+            return _MISSING
         current = [e for e in entries if e.dated <= today]
         entry = current[0] if current else entries[-1]
         months = interval_months
         if entry.valid_months is not None:
             months = entry.valid_months if months is None else min(months, entry.valid_months)
         valid_until = add_months(entry.dated, months) if months is not None else None
-        actual: dict[str, str | bool | None] = {
+        actual: dict[str, JsonValue] = {
             "document_ref": entry.document_ref,
             "dated": entry.dated.isoformat(),
             "valid_until": valid_until.isoformat() if valid_until else None,
@@ -131,17 +166,22 @@ class EvidenceIndex:
         }
         if entry.sample:
             actual["sample"] = True
-        expected = {"valid_months": months}
+        expected: dict[str, JsonValue] = {"valid_months": months}
         if entry.dated > today:
             return EvidenceVerdict(
                 "missing_evidence",
-                Evidence(expected=expected, actual=actual, detail="compliance.evidence.future"),
+                _evidence(expected, actual, "compliance.evidence.future"),
             )
         if valid_until is not None and valid_until < today:
             return EvidenceVerdict(
                 "missing_evidence",
-                Evidence(expected=expected, actual=actual, detail="compliance.evidence.overdue"),
+                _evidence(expected, actual, "compliance.evidence.overdue"),
             )
-        return EvidenceVerdict(
-            "pass", Evidence(expected=expected, actual=actual, detail="compliance.evidence.valid")
-        )
+        return EvidenceVerdict("pass", _evidence(expected, actual, "compliance.evidence.valid"))
+
+
+def _evidence(
+    expected: dict[str, JsonValue], actual: dict[str, JsonValue], detail: str
+) -> Evidence:
+    """Evidence built from a validated register entry (JSON values only): not validated again."""
+    return Evidence.model_construct(expected=expected, actual=actual, detail=detail)
