@@ -24,9 +24,9 @@ def _domains(estate: NetworkEstate) -> tuple[dict[str, int], dict[int, list[IPv4
     ctx = estate.context
     views = {d.name: device_view(ctx, d) for d in estate.inventory.devices}
     announced = {
-        name: [IPv4Network(n["cidr"]) for area in view["ospf"]["areas"] for n in area["networks"]]
+        name: [IPv4Network(n.cidr) for area in view.ospf.areas for n in area.networks]
         for name, view in views.items()
-        if view["ospf"]
+        if view.ospf
     }
     neighbours: dict[str, set[str]] = defaultdict(set)
     for link in estate.inventory.links:
