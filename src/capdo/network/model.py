@@ -17,6 +17,7 @@ from pathlib import Path
 
 from capdo.exports.baseline import Baseline, baseline
 from capdo.inventory.index import EstateIndex
+from capdo.inventory.management import CENTRAL_SITE_KINDS
 from capdo.inventory.model import Inventory, Link, LinkEnd, NetworkDevice, Vlan
 from capdo.network.firewall import firewall_view
 from capdo.network.view import (
@@ -35,7 +36,6 @@ from capdo.network.view import (
 
 GATEWAY_ROLES = ("core", "distribution", "wan-router")
 ROUTED_ROLES = frozenset({"core", "distribution", "wan-router", "internet-router", "firewall"})
-CENTRAL_SITE_KINDS = frozenset({"datacentre", "dr-site"})
 BACKUP_OSPF_COST = 100
 ADVERTISED_CENTRAL_ZONES = frozenset(
     {"management", "security", "video-conference", "server", "dmz"}
@@ -86,10 +86,7 @@ class NetworkContext:
     @cached_property
     def central_management(self) -> tuple[IPv4Network, ...]:
         """Management prefixes of the data centres: where administrators connect from."""
-        central = {s.id for s in self.inventory.sites if s.kind in CENTRAL_SITE_KINDS}
-        zones = [z for z in self.inventory.zones if z.kind == "management"]
-        picked = [p for z in zones if z.site in central for p in z.prefixes]
-        return tuple(picked or [p for z in zones for p in z.prefixes])
+        return self.index.management.central
 
     @cached_property
     def log_hosts(self) -> list[str]:
@@ -266,7 +263,7 @@ def _security(ctx: NetworkContext, device: NetworkDevice, base: Baseline) -> Sec
     attempts = int(params.get("lockout_attempts") or 5)  # type: ignore[arg-type]
     hours = float(params.get("lockout_duration_hours") or 1)  # type: ignore[arg-type]
     return Security(
-        management_acl=tuple(Prefix.of(p) for p in _mgmt_prefixes(ctx, device)),
+        management_acl=tuple(Prefix.of(p) for p in ctx.index.management.for_site(device.site)),
         idle_timeout_minutes=int(params.get("idle_timeout_minutes") or 5),  # type: ignore[arg-type]
         lockout_attempts=attempts,
         lockout_seconds=min(int(hours * 3600), 65535),
@@ -301,14 +298,6 @@ def _gateway_address(
     mine: IPv4Address = candidates[members - 1 - position]
     vrrp = Vrrp(group=vlan.id % 255 or 1, ip=str(vlan.gateway))
     return IPv4Interface(f"{mine}/{vlan.prefix.prefixlen}"), vrrp
-
-
-def _mgmt_prefixes(ctx: NetworkContext, device: NetworkDevice) -> list[IPv4Network]:
-    prefixes = list(ctx.central_management)
-    own = ctx.index.zones.get(device.zone)
-    if own is not None and own.kind == "management":
-        prefixes.extend(own.prefixes)
-    return list(dict.fromkeys(prefixes))
 
 
 def _fields(prefix: Prefix) -> dict[str, str]:
