@@ -20,6 +20,7 @@ from capdo.inventory.index import EstateIndex
 from capdo.inventory.management import CENTRAL_SITE_KINDS
 from capdo.inventory.model import Inventory, Link, LinkEnd, NetworkDevice, Vlan
 from capdo.network.firewall import firewall_view
+from capdo.network.routing import ADVERTISED_CENTRAL_ZONES, CENTRAL_PREFIX_LIST, RoutingPlan
 from capdo.network.view import (
     Address,
     DeviceView,
@@ -29,7 +30,6 @@ from capdo.network.view import (
     OspfArea,
     Prefix,
     Security,
-    StaticRoute,
     VlanView,
     Vrrp,
 )
@@ -37,12 +37,6 @@ from capdo.network.view import (
 GATEWAY_ROLES = ("core", "distribution", "wan-router")
 ROUTED_ROLES = frozenset({"core", "distribution", "wan-router", "internet-router", "firewall"})
 BACKUP_OSPF_COST = 100
-ADVERTISED_CENTRAL_ZONES = frozenset(
-    {"management", "security", "video-conference", "server", "dmz"}
-)
-"""Zones of a data centre whose prefixes its core announces to the sites (log servers, MCUs,
-services, administration); databases, backups and the centre's own users stay unannounced."""
-BACKUP_STATIC_DISTANCE = 250
 
 
 @dataclass
@@ -89,6 +83,11 @@ class NetworkContext:
         return self.index.management.central
 
     @cached_property
+    def routing(self) -> RoutingPlan:
+        """The estate's routing design (``capdo.network.routing``)."""
+        return RoutingPlan(self)
+
+    @cached_property
     def log_hosts(self) -> list[str]:
         servers = self.index.servers
         return [
@@ -110,7 +109,6 @@ class _Routing:
     """What a device's links say about routing, gathered while building its interfaces."""
 
     areas: dict[str, list[Prefix]] = field(default_factory=lambda: defaultdict(list))
-    statics: list[StaticRoute] = field(default_factory=list)
 
 
 def device_view(ctx: NetworkContext, device: NetworkDevice) -> DeviceView:
@@ -136,8 +134,9 @@ def device_view(ctx: NetworkContext, device: NetworkDevice) -> DeviceView:
         params=dict(base.params),
         interfaces=tuple(interfaces),
         vlans=lan.vlans,
+        vrfs=tuple(dict.fromkeys(i.vrf for i in interfaces if i.vrf is not None)),
         ospf=_ospf(ctx, device, interfaces, routing),
-        static_routes=tuple(routing.statics),
+        static_routes=tuple(ctx.routing.static_routes(device)),
         default_gateway=lan.default_gateway,
         management=lan.management,
         security=_security(ctx, device, base),
@@ -157,15 +156,6 @@ def _link_interface(
     cost = link.routing.cost or (BACKUP_OSPF_COST if link.role == "backup" else None)
     if link.routing.protocol == "ospf":
         routing.areas[link.routing.area or "0.0.0.0"].append(Prefix.of(mine.address.network))
-    elif link.routing.protocol == "static":
-        routing.statics.append(
-            StaticRoute(
-                **_fields(Prefix.of(IPv4Network("0.0.0.0/0"))),
-                next_hop=str(peer.address.ip),
-                distance=BACKUP_STATIC_DISTANCE if link.role == "backup" else None,
-                description=f"{link.id} {link.role}",
-            )
-        )
     return Interface(
         name=mine.interface,
         kind=link.kind,
@@ -218,9 +208,13 @@ def _lan_side(ctx: NetworkContext, device: NetworkDevice) -> _LanSide:
         for vlan in site_vlans:
             if vlan is mgmt_vlan:
                 continue
-            address, group = _gateway_address(vlan, gateways.index(device.name), len(gateways))
+            firewall = ctx.routing.firewall_legs(device.site).get(vlan.zone)
+            address, group = _gateway_address(
+                vlan, gateways.index(device.name), len(gateways), firewall
+            )
             if address is not None:
-                interfaces.append(_svi(vlan, address, group, "lan"))
+                vrf = ctx.routing.vrf_of(device, vlan)
+                interfaces.append(_svi(vlan, address, group, "lan", vrf))
     management = Management(vlan=mgmt_vlan.id, loopback=False, address=Address.of_interface(own))
     return _LanSide(vlans, tuple(interfaces), management, default_gateway)
 
@@ -240,7 +234,7 @@ def _ospf(
     lan_area = next(iter(areas))
     passive: list[Interface] = []
     for iface in interfaces:
-        if iface.kind not in ("svi", "loopback"):
+        if iface.kind not in ("svi", "loopback") or iface.vrf is not None:
             continue
         if (
             restrict
@@ -250,11 +244,16 @@ def _ospf(
             continue
         areas[lan_area].append(Prefix.of(iface.address.interface.network))
         passive.append(iface)
+    plan = ctx.routing
+    imported = plan.import_filter(device)
     return Ospf(
         process=1,
         router_id=str(device.address),
         areas=tuple(OspfArea(id=a, networks=_dedupe(n)) for a, n in areas.items()),
         passive=tuple(passive),
+        import_prefixes=imported,
+        import_list=CENTRAL_PREFIX_LIST if imported else "",
+        redistribute_static=device.role == "wan-router" and device.site in plan.firewalls,
     )
 
 
@@ -274,7 +273,9 @@ def _security(ctx: NetworkContext, device: NetworkDevice, base: Baseline) -> Sec
     )
 
 
-def _svi(vlan: Vlan, address: IPv4Interface, vrrp: Vrrp | None, purpose: str) -> Interface:
+def _svi(
+    vlan: Vlan, address: IPv4Interface, vrrp: Vrrp | None, purpose: str, vrf: str | None = None
+) -> Interface:
     return Interface(
         name=None,
         kind="svi",
@@ -282,32 +283,26 @@ def _svi(vlan: Vlan, address: IPv4Interface, vrrp: Vrrp | None, purpose: str) ->
         address=Address.of_interface(address),
         vrrp=vrrp,
         vlan=vlan.id,
+        vrf=vrf,
     )
 
 
 def _gateway_address(
-    vlan: Vlan, position: int, members: int
+    vlan: Vlan, position: int, members: int, firewall: str | None = None
 ) -> tuple[IPv4Interface | None, Vrrp | None]:
+    """A gateway's own address in a VLAN: the gateway itself when it is alone, else one of the
+    highest addresses (never the firewall's leg in the zone), the gateway shared by VRRP."""
     if vlan.gateway is None:
         return None, None
     if members == 1:
         return IPv4Interface(f"{vlan.gateway}/{vlan.prefix.prefixlen}"), None
-    candidates = [a for a in reversed(list(vlan.prefix.hosts())) if a != vlan.gateway][:members]
+    taken = {vlan.gateway, *([IPv4Address(firewall)] if firewall else [])}
+    candidates = [a for a in reversed(list(vlan.prefix.hosts())) if a not in taken][:members]
     if len(candidates) < members:
         return None, None
     mine: IPv4Address = candidates[members - 1 - position]
     vrrp = Vrrp(group=vlan.id % 255 or 1, ip=str(vlan.gateway))
     return IPv4Interface(f"{mine}/{vlan.prefix.prefixlen}"), vrrp
-
-
-def _fields(prefix: Prefix) -> dict[str, str]:
-    return {
-        "network": prefix.network,
-        "mask": prefix.mask,
-        "wildcard": prefix.wildcard,
-        "prefixlen": prefix.prefixlen,
-        "cidr": prefix.cidr,
-    }
 
 
 def _dedupe(items: list[Prefix]) -> tuple[Prefix, ...]:

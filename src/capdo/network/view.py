@@ -32,6 +32,16 @@ class Prefix:
     def of(cls, network: IPv4Network) -> Prefix:
         return cls(**_prefix_fields(network))
 
+    def fields(self) -> dict[str, str]:
+        """The prefix's own fields (to build a subclass from it)."""
+        return {
+            "network": self.network,
+            "mask": self.mask,
+            "wildcard": self.wildcard,
+            "prefixlen": self.prefixlen,
+            "cidr": self.cidr,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Address(Prefix):
@@ -78,6 +88,8 @@ class Interface:
     ospf_cost: int | None = None
     vrrp: Vrrp | None = None
     vlan: int | None = None
+    vrf: str | None = None
+    """The VRF a data-centre core puts the zone's VLAN interface in (``None``: global)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +110,14 @@ class Ospf:
     router_id: str
     areas: tuple[OspfArea, ...]
     passive: tuple[Interface, ...]
+    import_prefixes: tuple[Prefix, ...] = ()
+    """A site router installs only these OSPF routes (the data-centre zones it needs);
+    empty: every route."""
+    import_list: str = ""
+    """The name of the prefix list holding ``import_prefixes``."""
+    redistribute_static: bool = False
+    """A data centre's WAN router announces its static routes (the zones behind the
+    firewall)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +125,9 @@ class StaticRoute(Prefix):
     next_hop: str = ""
     distance: int | None = None
     description: str = ""
+    interface: str | None = None
+    """The outgoing port (FortiOS names it in every route); ``None``: resolved by next hop."""
+    vrf: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +170,8 @@ class DeviceView:
     default_gateway: str | None
     management: Management
     security: Security
+    vrfs: tuple[str, ...] = ()
+    """VRFs of a data-centre core: one per zone behind the firewall."""
     firewall: Mapping[str, Any] = field(default_factory=dict)
     """Zones, flows and profiles of a firewall (``capdo.network.firewall.firewall_view``);
     empty for any other device."""
