@@ -208,3 +208,52 @@ def test_without_the_firewall_links_the_log_host_is_unreachable(choice: str) -> 
     broken = RouteTables(_rebuilt(estate, estate.inventory.model_copy(update={"links": links})))
     log = IPv4Address(broken.estate.context.log_hosts[0])
     assert not any(broken.walk(site_router(broken, s), log) for s in sites(broken)[::5])
+
+
+# -- the generated example provinces (lamson routes statically, the others with OSPF) ---------
+
+
+@pytest.fixture(scope="module")
+def examples(tmp_path_factory: pytest.TempPathFactory) -> dict[str, RouteTables]:
+    from typer.testing import CliRunner
+
+    from capdo.cli import app
+
+    base = tmp_path_factory.mktemp("examples")
+    found = {}
+    for name in ("lamson", "songda", "bienbac"):
+        description = REPO / "inventories" / "examples" / f"{name}.description.yml"
+        result = CliRunner().invoke(
+            app, ["estate", "new", str(description), "--out", str(base / name)]
+        )
+        assert result.exit_code == 0, result.output
+        found[name] = RouteTables(load_network_estate(base / name))
+    return found
+
+
+@pytest.mark.parametrize("name", ["lamson", "songda", "bienbac"])
+def test_generated_provinces_route_as_designed(name: str, examples: dict[str, RouteTables]) -> None:
+    t = examples[name]
+    assert t.estate.inventory.estate.routing == ("static" if name == "lamson" else "ospf")
+    names = sites(t)
+    logs = [IPv4Address(h) for h in t.estate.context.log_hosts]
+    assert len(names) > 2
+    assert logs
+    for n, site in enumerate(names):
+        for log in logs:
+            assert t.walk(site_router(t, site), log), (site, str(log))
+            assert t.walk(t.gateway_table(log), site_host(t, site)), (str(log), site)
+        other = names[(n + 1) % len(names)]
+        assert t.walk(site_router(t, site), site_host(t, other)) is None, (site, other)
+    plan = t.estate.context.routing
+    for site in plan.firewalls:
+        vlans = t.estate.context.vlans_of_site[site]
+        for src in vlans:
+            assert src.gateway is not None
+            for dst in vlans:
+                if dst is not src:
+                    path = t.walk(t.gateway_table(src.gateway), dst.prefix.network_address + 5)
+                    assert path, (src.zone, dst.zone)
+                    assert plan.firewalls[site].name in path or any(
+                        d.role == "firewall" and d.name in path for d in t.estate.inventory.devices
+                    ), (src.zone, dst.zone, path)
