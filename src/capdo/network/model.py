@@ -104,19 +104,12 @@ class NetworkContext:
         return resolved, assumed, found
 
 
-@dataclass
-class _Routing:
-    """What a device's links say about routing, gathered while building its interfaces."""
-
-    areas: dict[str, list[Prefix]] = field(default_factory=lambda: defaultdict(list))
-
-
 def device_view(ctx: NetworkContext, device: NetworkDevice) -> DeviceView:
     """Everything a template needs for one device, as a frozen view."""
     level, assumed, base = ctx.baseline_for(device)
-    routing = _Routing()
+    areas: dict[str, list[Prefix]] = defaultdict(list)
     interfaces = [
-        _link_interface(ctx, link, mine, peer, routing)
+        _link_interface(link, mine, peer, areas)
         for link, mine, peer in ctx.link_ends.get(device.name, ())
     ]
     lan = _lan_side(ctx, device)
@@ -135,7 +128,7 @@ def device_view(ctx: NetworkContext, device: NetworkDevice) -> DeviceView:
         interfaces=tuple(interfaces),
         vlans=lan.vlans,
         vrfs=tuple(dict.fromkeys(i.vrf for i in interfaces if i.vrf is not None)),
-        ospf=_ospf(ctx, device, interfaces, routing),
+        ospf=_ospf(ctx, device, interfaces, areas),
         static_routes=tuple(ctx.routing.static_routes(device)),
         default_gateway=lan.default_gateway,
         management=lan.management,
@@ -145,9 +138,9 @@ def device_view(ctx: NetworkContext, device: NetworkDevice) -> DeviceView:
 
 
 def _link_interface(
-    ctx: NetworkContext, link: Link, mine: LinkEnd, peer: LinkEnd, routing: _Routing
+    link: Link, mine: LinkEnd, peer: LinkEnd, areas: dict[str, list[Prefix]]
 ) -> Interface:
-    """One link end of the device; its OSPF network or static route goes to ``routing``."""
+    """One link end of the device; an OSPF link's network goes to its area in ``areas``."""
     assert mine.interface is not None
     _name, _, sub = mine.interface.partition(".")
     peer_name = peer.device or peer.external or "?"
@@ -155,7 +148,7 @@ def _link_interface(
     circuit = f" {link.circuit_id}" if link.circuit_id else ""
     cost = link.routing.cost or (BACKUP_OSPF_COST if link.role == "backup" else None)
     if link.routing.protocol == "ospf":
-        routing.areas[link.routing.area or "0.0.0.0"].append(Prefix.of(mine.address.network))
+        areas[link.routing.area or "0.0.0.0"].append(Prefix.of(mine.address.network))
     return Interface(
         name=mine.interface,
         kind=link.kind,
@@ -205,26 +198,37 @@ def _lan_side(ctx: NetworkContext, device: NetworkDevice) -> _LanSide:
     if not is_gateway and device.role not in ROUTED_ROLES and mgmt_vlan.gateway is not None:
         default_gateway = str(mgmt_vlan.gateway)
     if is_gateway:
-        for vlan in site_vlans:
-            if vlan is mgmt_vlan:
-                continue
-            firewall = ctx.routing.firewall_legs(device.site).get(vlan.zone)
-            address, group = _gateway_address(
-                vlan, gateways.index(device.name), len(gateways), firewall
-            )
-            if address is not None:
-                vrf = ctx.routing.vrf_of(device, vlan)
-                interfaces.append(_svi(vlan, address, group, "lan", vrf))
+        interfaces.extend(_gateway_svis(ctx, device, mgmt_vlan))
     management = Management(vlan=mgmt_vlan.id, loopback=False, address=Address.of_interface(own))
     return _LanSide(vlans, tuple(interfaces), management, default_gateway)
 
 
+def _gateway_svis(ctx: NetworkContext, device: NetworkDevice, mgmt_vlan: Vlan) -> list[Interface]:
+    """A site gateway's VLAN interfaces (other than management): the gateway address, or its
+    own address with the gateway shared by VRRP; in a data centre with a firewall, in the
+    zone's VRF (``capdo.network.routing``)."""
+    gateways = ctx.gateways_of_site[device.site]
+    legs = ctx.routing.firewall_legs(device.site)
+    found = []
+    for vlan in ctx.vlans_of_site.get(device.site, ()):
+        if vlan is mgmt_vlan:
+            continue
+        position = gateways.index(device.name)
+        address, group = _gateway_address(vlan, position, len(gateways), legs.get(vlan.zone))
+        if address is not None:
+            vrf = ctx.routing.vrf_of(device, vlan)
+            found.append(_svi(vlan, address, group, "lan", vrf))
+    return found
+
+
 def _ospf(
-    ctx: NetworkContext, device: NetworkDevice, interfaces: list[Interface], routing: _Routing
+    ctx: NetworkContext,
+    device: NetworkDevice,
+    interfaces: list[Interface],
+    areas: dict[str, list[Prefix]],
 ) -> Ospf | None:
     """OSPF over the device's OSPF links, announcing its LAN side as passive interfaces (a data
     centre's core announces only the zones the sites need)."""
-    areas = routing.areas
     if not areas:
         return None
     central = ctx.index.sites.get(device.site)
