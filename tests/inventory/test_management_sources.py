@@ -6,6 +6,7 @@ endpoint web-UI allow-list and the device management ACL are all read from it.""
 
 from __future__ import annotations
 
+import json
 from ipaddress import IPv4Address, IPv4Network, ip_network
 from pathlib import Path
 
@@ -88,3 +89,19 @@ def test_an_estate_without_a_data_centre_falls_back_to_every_management_zone(
     )
     index = EstateIndex(phutho.model_copy(update={"sites": sites}))
     assert len(index.management.central) == sum(1 for z in phutho.zones if z.kind == "management")
+
+
+def test_ansible_sees_the_narrow_lists() -> None:
+    """The real consumer: ``ansible-inventory --host`` through the estate's inventory plugin."""
+    from tests.inventory.test_exports import _plain, ansible_inventory
+
+    run = ansible_inventory(PHUTHO, "--host", "log01")
+    assert run.returncode == 0, run.stderr
+    allowed = _plain(json.loads(run.stdout))["capdo_management_prefixes"]  # type: ignore[index]
+    assert allowed == ["10.0.0.0/24", "10.1.0.0/24"]
+    run = ansible_inventory(PHUTHO, "--host", "xa-lam-thao-rtr-01")
+    assert run.returncode == 0, run.stderr
+    allowed = _plain(json.loads(run.stdout))["capdo_management_prefixes"]  # type: ignore[index]
+    assert len(allowed) == 3
+    assert allowed[:2] == ["10.0.0.0/24", "10.1.0.0/24"]
+    assert not _admits(allowed, "10.2.0.1")  # vp-ubnd's management zone (another site)
