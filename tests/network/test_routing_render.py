@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from capdo.network.estate import NetworkEstate, load_network_estate
+from capdo.network.model import device_view
 from capdo.network.platforms import platform_info
 from capdo.network.render import Renderer
+from capdo.network.view import DeviceView
 
 from .test_reachability import _rebuilt, with_routing
 
@@ -29,6 +31,10 @@ def _as(estate: NetworkEstate, platforms: dict[str, str]) -> NetworkEstate:
         for d in estate.inventory.devices
     )
     return _rebuilt(estate, estate.inventory.model_copy(update={"devices": devices}))
+
+
+def _view(estate: NetworkEstate, name: str) -> DeviceView:
+    return device_view(estate.context, estate.context.index.devices[name])
 
 
 def _render(estate: NetworkEstate, name: str) -> str:
@@ -62,6 +68,11 @@ def test_huawei_core_and_usg_firewall(phutho: NetworkEstate) -> None:
     firewall = _render(estate, "pdc-fw-01")
     assert "ip route-static 10.0.0.0 24 10.0.255.5 " in firewall  # management via the core
     assert "ip route-static 10.2.0.0 20 10.0.255.10 " in firewall  # the sites via the WAN
+    # the sites arrive on the link from the WAN router, administrators also from the core
+    wan = next(i.name for i in _view(estate, "pdc-fw-01").interfaces if i.kind == "firewall-wan")
+    core = next(i.name for i in _view(estate, "pdc-fw-01").interfaces if i.kind == "core-firewall")
+    assert f"firewall zone name wan\n set priority 10\n add interface {wan}\n" in firewall
+    assert f" add interface Vlanif100\n add interface {core}\n" in firewall
 
 
 def test_fortigate_routes_and_link_ports(phutho: NetworkEstate) -> None:
@@ -69,6 +80,8 @@ def test_fortigate_routes_and_link_ports(phutho: NetworkEstate) -> None:
     assert '    edit "port5"\n        set ip 10.0.255.9 255.255.255.252\n' in text
     assert "config router static\n" in text
     assert '        set gateway 10.0.255.10\n        set device "port5"\n' in text
+    assert '    edit "wan"\n        set interface "port5"\n' in text
+    assert '    edit "pdc-mgmt"\n        set interface "mgmt" "port4"\n' in text
 
 
 @pytest.mark.parametrize(

@@ -176,6 +176,11 @@ class DeviceView:
     """Zones, flows and profiles of a firewall (``capdo.network.firewall.firewall_view``);
     empty for any other device."""
 
+    def link_port(self, kind: InterfaceKind) -> str | None:
+        """The port of the device's first link of ``kind`` (e.g. a firewall's port towards the
+        WAN router), ``None`` when it has none."""
+        return next((i.name for i in self.interfaces if i.kind == kind), None)
+
     def as_dict(self) -> dict[str, Any]:
         """Plain data (lists and dicts), e.g. for audits and JSON."""
         return asdict(self)
