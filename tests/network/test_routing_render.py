@@ -51,6 +51,8 @@ def test_cisco_core_puts_zones_in_vrfs_routed_to_the_firewall(phutho: NetworkEst
     assert "vrf definition database\n address-family ipv4\n exit-address-family\n" in text
     assert " vrf forwarding database\n ip address 10.0.20.252 255.255.255.0\n" in text
     assert "ip route vrf database 0.0.0.0 0.0.0.0 10.0.20.253 " in text
+    # the management zone reaches the zones through the firewall's management address
+    assert "ip route 10.0.20.0 255.255.255.0 10.0.0.12 " in text
     # the firewall's leg (.253) is not the core's own address any more
     assert "ip address 10.0.20.253 " not in text
     # the management zone stays global and is the only zone announced
@@ -66,13 +68,11 @@ def test_huawei_core_and_usg_firewall(phutho: NetworkEstate) -> None:
     assert " ip binding vpn-instance security\n ip address 10.0.40.252 255.255.255.0\n" in core
     assert "ip route-static vpn-instance security 0.0.0.0 0 10.0.40.253 " in core
     firewall = _render(estate, "pdc-fw-01")
-    assert "ip route-static 10.0.0.0 24 10.0.255.5 " in firewall  # management via the core
+    assert "ip route-static 10.0.0.0 " not in firewall  # management: its own leg
     assert "ip route-static 10.2.0.0 20 10.0.255.10 " in firewall  # the sites via the WAN
-    # the sites arrive on the link from the WAN router, administrators also from the core
+    # the sites arrive on the link from the WAN router
     wan = next(i.name for i in _view(estate, "pdc-fw-01").interfaces if i.kind == "firewall-wan")
-    core = next(i.name for i in _view(estate, "pdc-fw-01").interfaces if i.kind == "core-firewall")
     assert f"firewall zone name wan\n set priority 10\n add interface {wan}\n" in firewall
-    assert f" add interface Vlanif100\n add interface {core}\n" in firewall
 
 
 def test_fortigate_routes_and_link_ports(phutho: NetworkEstate) -> None:
@@ -81,7 +81,6 @@ def test_fortigate_routes_and_link_ports(phutho: NetworkEstate) -> None:
     assert "config router static\n" in text
     assert '        set gateway 10.0.255.10\n        set device "port5"\n' in text
     assert '    edit "wan"\n        set interface "port5"\n' in text
-    assert '    edit "pdc-mgmt"\n        set interface "mgmt" "port4"\n' in text
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,8 @@ same either way, only the way the routes travel differs.
   hosts keep the core's first-hop redundancy. The WAN routers reach the service zones through
   the firewall (firewall–WAN link), and the firewall reaches the sites through them. The
   management zone stays in the core's global table, the network's own management plane: it
-  reaches the sites' devices over the core–WAN link and the other zones over the core–firewall
-  link (so through the policy too).
+  reaches the sites' devices over the core–WAN link and the other zones through the firewall's
+  own address in the management zone (so through the policy too, and back the same way).
 * **A data centre without a firewall** (the lab) keeps every zone in the core's global table.
 
 Why VRFs on the core rather than moving the zones' gateways onto the firewall: this is the
@@ -171,6 +171,7 @@ class RoutingPlan:
         routes: list[StaticRoute] = []
         for link, mine, peer in self.ctx.link_ends.get(device.name, ()):
             routes.extend(self._link_routes(device, link, mine, peer))
+        routes.extend(self._management_to_zones(device))
         routes.extend(self._vrf_defaults(device))
         return routes
 
@@ -192,8 +193,6 @@ class RoutingPlan:
                 if device.role == "firewall"
                 else self.zones_of_kind(device.site, management=False)
             )
-        elif link.kind == "core-firewall":
-            prefixes = self._core_firewall(device)
         return [
             _route(p, peer.address.ip, description, backup=backup, interface=mine.interface)
             for p in prefixes
@@ -219,11 +218,18 @@ class RoutingPlan:
             () if behind_firewall else self.zones_of_kind(device.site, management=False)
         )
 
-    def _core_firewall(self, device: NetworkDevice) -> tuple[IPv4Network, ...]:
-        if device.role == "firewall":
-            return self.zones_of_kind(device.site, management=True)
+    def _management_to_zones(self, device: NetworkDevice) -> list[StaticRoute]:
+        """A core's global table (the management zone) reaches the other zones through the
+        firewall's own address in the management zone, so the way back is symmetric."""
+        firewall = self.firewalls.get(device.site)
+        if device.role != "core" or firewall is None:
+            return []
         management = set(self.zones_of_kind(device.site, management=True))
-        return tuple(p for p in self.zone_prefixes.get(device.site, ()) if p not in management)
+        return [
+            _route(p, firewall.address, f"{firewall.name} management to zones")
+            for p in self.zone_prefixes.get(device.site, ())
+            if p not in management
+        ]
 
     def _vrf_defaults(self, device: NetworkDevice) -> list[StaticRoute]:
         legs = self.firewall_legs(device.site) if device.role == "core" else {}
