@@ -113,3 +113,94 @@ def test_private_apt_sources_never_name_etc_apt() -> None:
     stanza = content.sources_stanza("http://deb.example.invalid/debian")
     assert "Suites: trixie" in stanza
     assert "Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg" in stanza
+
+
+def _profile_rules(debian12_ds: Path, profile: str) -> set[str]:
+    """Rule ids a profile of the shipped data stream selects (its own and inherited selects)."""
+    import xml.etree.ElementTree as ET
+
+    from capdo.scap.arf import RULE_PREFIX
+    from capdo.scap.profiles import profile_idref
+
+    xccdf = "{http://checklists.nist.gov/xccdf/1.2}"
+    profiles = {p.get("id"): p for p in ET.parse(debian12_ds).getroot().iter(f"{xccdf}Profile")}
+    selected: dict[str, bool] = {}
+    chain = []
+    current: str | None = profile_idref(profile)
+    while current:
+        chain.append(profiles[current])
+        current = profiles[current].get("extends")
+    for element in reversed(chain):
+        for select in element.iter(f"{xccdf}select"):
+            selected[select.get("idref", "")] = select.get("selected") == "true"
+    return {r.removeprefix(RULE_PREFIX) for r, on in selected.items() if on}
+
+
+def test_every_excluded_or_known_failing_rule_is_in_a_level_profile(debian12_ds: Path) -> None:
+    """Each rule left out or left failing names a rule the levels' profiles really select,
+    with a reason; a rule is either left out or counted, never both (outside environments)."""
+    settings = load_settings(CHECKS_SCAP)
+    in_profiles: set[str] = set()
+    for level in range(1, 6):
+        in_profiles |= _profile_rules(debian12_ds, settings.profile_for(level))
+    named = set(settings.excluded) | set(settings.known_failures)
+    for environment in settings.environments.values():
+        named |= set(environment.excluded)
+    assert named, "profiles.yml names no excluded or known-failing rule"
+    assert sorted(named - in_profiles) == []
+    assert not set(settings.excluded) & set(settings.known_failures)
+    assert settings.environment is None  # production estates exclude no environment's rules
+
+
+def test_lab_estate_leaves_out_what_namespace_hosts_cannot_do() -> None:
+    base = load_settings(CHECKS_SCAP)
+    lab = load_settings(CHECKS_SCAP, LAB_ESTATE)
+    assert lab.environment == "namespace-lab-host"
+    production = base.excluded_rules()
+    in_lab = lab.excluded_rules()
+    assert set(production) < set(in_lab)
+    assert "partition_for_var_log_audit" in in_lab
+    assert "partition_for_var_log_audit" not in production  # a real server is measured
+    assert in_lab["sysctl_kernel_kptr_restrict"].startswith("namespace-lab-host: a kernel-wide")
+    # network sysctls are per namespace: the lab host sets them and is measured
+    assert "sysctl_net_ipv4_conf_all_rp_filter" not in in_lab
+    assert set(base.filesystem_walkers) <= set(production)
+    assert not set(base.filesystem_walkers) & set(base.excluded_rules(include_walkers=True))
+
+
+def test_unknown_environment_is_a_clear_error(tmp_path: Path) -> None:
+    override = tmp_path / "group_vars" / "all" / "capdo_scap.yml"
+    override.parent.mkdir(parents=True)
+    override.write_text(yaml.safe_dump({"capdo_scap": {"environment": "container"}}))
+    with pytest.raises(ScapError) as info:
+        load_settings(CHECKS_SCAP, tmp_path)
+    assert "'container' is not defined" in info.value.message("en")
+
+
+def test_baseline_sysctls_are_the_values_ssg_reads(debian12_ds: Path) -> None:
+    """capdo_baseline writes each sysctl with the value the SSG rule's OVAL state expects."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    from tests.conftest import REPO
+
+    defaults = yaml.safe_load((REPO / "roles/capdo_baseline/defaults/main.yml").read_text())
+    wanted: dict[str, object] = defaults["capdo_baseline_sysctl"]
+    oval = debian12_ds.with_name(debian12_ds.name.replace("-ds.xml", "-oval.xml"))
+    states = {
+        e.get("id"): e
+        for e in ET.parse(oval).getroot().iter()
+        if (e.get("id") or "").endswith("_runtime:ste:1")
+    }
+    profile = _profile_rules(debian12_ds, "anssi_bp28_intermediary")
+    for key, value in wanted.items():
+        rule = "sysctl_" + key.replace(".", "_")
+        assert rule in profile, rule
+        state = states[f"oval:ssg-state_{rule}_runtime:ste:1"]
+        expected = next(iter(state))
+        if expected.text is None:  # an XCCDF value: checked by the scan with the profile's value
+            continue
+        if expected.get("operation") == "pattern match":
+            assert re.fullmatch(expected.text, str(value)), (key, value, expected.text)
+        else:
+            assert str(value) == expected.text, (key, value, expected.text)
