@@ -193,6 +193,13 @@ def test_baseline_sysctls_are_the_values_ssg_reads(debian12_ds: Path) -> None:
         if (e.get("id") or "").endswith("_runtime:ste:1")
     }
     profile = _profile_rules(debian12_ds, "anssi_bp28_intermediary")
+    # every kernel-wide sysctl of the profile is a lab environment limit; network ones are not
+    kernel_wide = {
+        r for r in profile if r.startswith("sysctl_") and not r.startswith("sysctl_net_ipv")
+    }
+    in_lab = load_settings(CHECKS_SCAP, LAB_ESTATE).excluded_rules()
+    assert kernel_wide <= set(in_lab)
+    assert not {r for r in profile if r.startswith("sysctl_net_ipv")} & set(in_lab)
     for key, value in wanted.items():
         rule = "sysctl_" + key.replace(".", "_")
         assert rule in profile, rule
