@@ -211,3 +211,20 @@ def test_baseline_sysctls_are_the_values_ssg_reads(debian12_ds: Path) -> None:
             assert re.fullmatch(expected.text, str(value)), (key, value, expected.text)
         else:
             assert str(value) == expected.text, (key, value, expected.text)
+
+
+def test_every_tailored_value_id_exists_in_the_content(debian12_ds: Path) -> None:
+    """A misspelt value id would leave ANSSI's value in force without a word."""
+    import xml.etree.ElementTree as ET
+
+    from capdo.scap.tailoring import VALUE_PREFIX
+
+    xccdf = "{http://checklists.nist.gov/xccdf/1.2}"
+    known = {
+        str(v.get("id")).removeprefix(VALUE_PREFIX)
+        for v in ET.parse(debian12_ds).getroot().iter(f"{xccdf}Value")
+    }
+    settings = load_settings(CHECKS_SCAP)
+    assert "var_password_pam_unix_remember" in settings.values
+    assert sorted(set(settings.values) - known) == []
+    assert "var_password_pam_minlen_typo" not in known
