@@ -228,3 +228,64 @@ def test_every_tailored_value_id_exists_in_the_content(debian12_ds: Path) -> Non
     assert "var_password_pam_unix_remember" in settings.values
     assert sorted(set(settings.values) - known) == []
     assert "var_password_pam_minlen_typo" not in known
+
+
+def _oval_constant(debian12_ds: Path, variable_id: str) -> str:
+    import xml.etree.ElementTree as ET
+
+    oval = debian12_ds.with_name(debian12_ds.name.replace("-ds.xml", "-oval.xml"))
+    for element in ET.parse(oval).getroot().iter():
+        if element.get("id") == variable_id:
+            return str(next(iter(element)).text)
+    raise AssertionError(f"{variable_id} not in {oval.name}")
+
+
+def _oval_pattern(debian12_ds: Path, object_id: str) -> str:
+    import xml.etree.ElementTree as ET
+
+    oval = debian12_ds.with_name(debian12_ds.name.replace("-ds.xml", "-oval.xml"))
+    for element in ET.parse(oval).getroot().iter():
+        if element.get("id") == object_id:
+            pattern = next(c for c in element if c.tag.endswith("}pattern"))
+            return str(pattern.text)
+    raise AssertionError(f"{object_id} not in {oval.name}")
+
+
+def _render(template: str, **variables: object) -> str:
+    import jinja2
+
+    from tests.conftest import REPO
+
+    text = (REPO / "roles" / "capdo_accounts" / "templates" / template).read_text()
+    return jinja2.Template(text).render(ansible_managed="managed", **variables)
+
+
+def test_role_templates_are_in_the_forms_ssg_reads(debian12_ds: Path) -> None:
+    """The cause of the SRV.04/05/08 conflicts, proven on the content: SSG 0.1.76's faillock
+    rules want `auth required pam_faillock.so preauth` (the roles wrote `requisite`), and
+    accounts_tmout wants `typeset -xr TMOUT=` or `declare -xr TMOUT=` (the roles wrote
+    `TMOUT=…; readonly TMOUT; export TMOUT`). OVAL patterns are multi-line (OVAL's default)."""
+    import re
+
+    auth_form = _oval_constant(
+        debian12_ds,
+        "oval:ssg-var_accounts_passwords_pam_faillock_deny_pam_faillock_auth_regex:var:1",
+    )
+    account_form = _oval_constant(
+        debian12_ds,
+        "oval:ssg-var_accounts_passwords_pam_faillock_deny_pam_faillock_account_regex:var:1",
+    )
+    tmout_form = _oval_pattern(debian12_ds, "oval:ssg-object_etc_profiled_tmout:obj:1")
+
+    auth = _render("common-auth.j2")
+    assert len(re.findall(auth_form, auth, re.M)) == 1
+    old_auth = auth.replace("auth\trequired\t\t\tpam_faillock.so preauth",
+                            "auth\trequisite\t\t\tpam_faillock.so preauth")  # fmt: skip
+    assert old_auth != auth
+    assert re.findall(auth_form, old_auth, re.M) == []
+    assert len(re.findall(account_form, _render("common-account.j2"), re.M)) == 1
+
+    tmout = _render("tmout.sh.j2", _capdo_accounts_tmout_seconds=300)
+    assert [int(v) for v in re.findall(tmout_form, tmout, re.M)] == [300]
+    old_tmout = "TMOUT=300\nreadonly TMOUT\nexport TMOUT\n"
+    assert re.findall(tmout_form, old_tmout, re.M) == []
