@@ -166,9 +166,16 @@ def map_results(
 
 
 def summary_record(
-    results: ScanResults, requirement: str, min_score: float, ctx: ScanContext
+    results: ScanResults,
+    requirement: str,
+    min_score: float,
+    ctx: ScanContext,
+    *,
+    excluded: int = 0,
 ) -> ResultRecord:
-    """The profile as a whole (e.g. SRV.14): pass when the XCCDF score reaches ``min_score``."""
+    """The profile as a whole (e.g. SRV.14): pass when the XCCDF score reaches ``min_score``.
+    ``excluded`` counts the rules the tailoring left out, each with its reason in the scan
+    summary (checks/scap/profiles.yml)."""
     score = results.score
     status: Status = "pass" if score is not None and score >= min_score else "fail"
     return ResultRecord(
@@ -177,7 +184,7 @@ def summary_record(
         target_kind="server",
         status=status,
         evidence=Evidence(
-            expected={"min_score": min_score, "profile": ctx.profile},
+            expected={"min_score": min_score, "profile": ctx.profile, "excluded_rules": excluded},
             actual={"score": score, "counts": results.counts(), "arf": ctx.arf},
             detail="scap.summary",
         ),

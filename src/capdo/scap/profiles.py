@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from capdo.scap.errors import ScapError
 
@@ -22,6 +22,11 @@ ESTATE_OVERRIDE = Path("group_vars") / "all" / "capdo_scap.yml"
 ESTATE_KEY = "capdo_scap"
 
 Level = Annotated[int, Field(ge=1, le=5)]
+RuleId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
+Reason = Annotated[str, Field(min_length=10)]
+WALKER_REASON = (
+    "walks every local file (slow on large hosts); kept with --include-filesystem-walkers"
+)
 
 
 class Summary(BaseModel):
@@ -46,8 +51,18 @@ class ValueFromParameter(BaseModel):
         return str(int(raw * self.scale)) if float(raw * self.scale).is_integer() else None
 
 
+class Environment(BaseModel):
+    """A kind of host that cannot satisfy some rules (e.g. a lab host in namespaces)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    description: Reason
+    excluded: dict[RuleId, Reason] = Field(default_factory=dict)
+
+
 class ScapSettings(BaseModel):
-    """Profile per level, filesystem walkers to skip, and the summary requirement."""
+    """Profile per level, rules left out of the tailoring (each with its reason), and the
+    summary requirement."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -57,6 +72,26 @@ class ScapSettings(BaseModel):
     values: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], ValueFromParameter] = Field(
         default_factory=dict
     )
+    excluded: dict[RuleId, Reason] = Field(default_factory=dict)
+    known_failures: dict[RuleId, Reason] = Field(default_factory=dict)
+    environments: dict[RuleId, Environment] = Field(default_factory=dict)
+    environment: RuleId | None = None
+
+    @model_validator(mode="after")
+    def _known_environment(self) -> ScapSettings:
+        if self.environment is not None and self.environment not in self.environments:
+            known = ", ".join(sorted(self.environments)) or "none"
+            raise ValueError(f"environment {self.environment!r} is not defined (known: {known})")
+        return self
+
+    def excluded_rules(self, *, include_walkers: bool = False) -> dict[str, str]:
+        """Rule → reason for every rule the tailoring leaves out on this estate's hosts."""
+        out = {} if include_walkers else dict.fromkeys(self.filesystem_walkers, WALKER_REASON)
+        out.update(self.excluded)
+        if self.environment is not None:
+            env = self.environments[self.environment]
+            out.update({rule: f"{self.environment}: {why}" for rule, why in env.excluded.items()})
+        return out
 
     def xccdf_values(self, params: Mapping[str, object]) -> dict[str, str]:
         """SSG value id → value for the host's parameters (values the host lacks are left out)."""

@@ -64,6 +64,8 @@ class TargetScan:
     warnings: list[str] = field(default_factory=list)
     error: ScapError | None = None
     installed_scanner: bool = False
+    # rule → reason for every rule the tailoring left out (checks/scap/profiles.yml)
+    excluded: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -81,6 +83,7 @@ class TargetScan:
             "warnings": self.warnings,
             "error": self.error.message("en") if self.error else None,
             "installed_scanner": self.installed_scanner,
+            "excluded": self.excluded,
         }
 
 
@@ -191,7 +194,8 @@ class Scanner:
         datastream = content.datastream_for(self._os_release(ssh), self.options.content_dir)
         outcome.datastream = datastream.name
         self._check_profile(datastream, outcome.profile)
-        skip = () if self.options.include_walkers else self.settings.filesystem_walkers
+        excluded = self.settings.excluded_rules(include_walkers=self.options.include_walkers)
+        outcome.excluded = excluded
         stem = self.out_dir / target.name
         values = (
             self.settings.xccdf_values(self.params(outcome.level))
@@ -201,7 +205,7 @@ class Scanner:
         tailoring = write_tailoring(
             stem.with_suffix(".tailoring.xml"),
             outcome.profile,
-            skip,
+            excluded,
             datastream=datastream.name,
             values=values,
         )
@@ -231,7 +235,11 @@ class Scanner:
         outcome.score = results.score
         records, info = map_results(results.rules, self.mapping, ctx)
         summary = self.settings.summary
-        records.append(summary_record(results, summary.requirement, summary.min_score, ctx))
+        records.append(
+            summary_record(
+                results, summary.requirement, summary.min_score, ctx, excluded=len(outcome.excluded)
+            )
+        )
         outcome.records = records
         outcome.informational = info
         if self.options.fix:

@@ -1,0 +1,149 @@
+"""OpenSCAP on the converged server lab: the level's tailored SSG profile agrees with capdo.
+
+After the real playbooks converge (the session's ``converged`` lab), a real ``capdo scan``
+(oscap-ssh on each host) must score the level's tailored ANSSI profile at or above
+``min_score`` (SRV.14 pass), and no requirement may get ``pass`` from one checker and ``fail``
+from the other (0 conflicts between capdo's server checks and OpenSCAP). Broken on purpose
+(the baseline's sysctl file moved away, the faillock preauth line in a form SSG does not
+read), the same scan fails SRV.14 and shows the rules that measure it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from capdo.checks.runner import RunOptions, find_checks_dir, run_checks
+from capdo.checks.targets import Selection
+from capdo.compliance.results import ResultRecord, Status, read_results_jsonl, worst
+from capdo.scap.profiles import load_settings
+from tests.server.conftest import HOSTS, LIMIT, ServerLab
+
+pytestmark = pytest.mark.lab
+
+REPO = Path(__file__).resolve().parents[2]
+CHECKS = find_checks_dir(REPO)
+MIN_SCORE = load_settings(REPO / "checks" / "scap").summary.min_score
+BASELINE_SYSCTL = "/etc/sysctl.d/zz-capdo-baseline.conf"
+
+
+def _scan(
+    lab: ServerLab, out: Path, *hosts: str
+) -> tuple[dict[str, dict[str, object]], list[ResultRecord]]:
+    limits = [arg for host in hosts for arg in ("-l", host)]
+    done = subprocess.run(
+        [sys.executable, "-m", "capdo.cli", "scan", "-i", str(lab.estate), "-o", str(out),
+         "--timeout", "300", "--install-scanner", "--no-fix", *limits],
+        capture_output=True, text=True, timeout=1800, check=False,
+        env={**lab.env, "CAPDO_LANG": "en"}, cwd=REPO, start_new_session=True,
+    )  # fmt: skip
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    summary = json.loads((out / "summary.json").read_text())
+    targets = {t["target"]: t for t in summary["targets"]}
+    assert set(targets) == set(hosts), done.stdout + done.stderr[-2000:]
+    assert all(t["error"] is None for t in targets.values()), targets
+    return targets, read_results_jsonl(out / "results.jsonl")
+
+
+def _conflicts(records: list[ResultRecord]) -> list[tuple[str, str, dict[str, Status]]]:
+    """(target, requirement, checker → status) where one checker says pass, another fail."""
+    by_key: dict[tuple[str, str], dict[str, Status]] = defaultdict(dict)
+    for r in records:
+        seen = by_key[(r.target, r.requirement_id)]
+        seen[r.checker] = r.status if r.checker not in seen else worst(seen[r.checker], r.status)
+    return [
+        (target, req, statuses)
+        for (target, req), statuses in sorted(by_key.items())
+        if {"pass", "fail"} <= set(statuses.values())
+    ]
+
+
+def _srv14(records: list[ResultRecord], host: str) -> ResultRecord:
+    return next(r for r in records if r.target == host and r.requirement_id == "SRV.14")
+
+
+def test_converged_hosts_meet_the_profile_score_with_no_conflict(
+    converged: ServerLab, tmp_path: Path
+) -> None:
+    assert converged.runs["converge"].returncode == 0, converged.runs["converge"].output[-3000:]
+    targets, scap_records = _scan(converged, tmp_path / "scan", *HOSTS)
+    for host, target in targets.items():
+        assert isinstance(target["score"], float), (host, target)
+        assert target["score"] >= MIN_SCORE, (host, target)
+        assert _srv14(scap_records, host).status == "pass", host
+        excluded = target["excluded"]
+        assert isinstance(excluded, dict)
+        assert all(isinstance(why, str) and len(why) > 10 for why in excluded.values())
+    assert targets["lab-web01"]["profile"] == "anssi_bp28_intermediary"
+
+    # the level's values, not ANSSI's, are what the tailored rules measure: level 3 asks for a
+    # shorter password than ANSSI intermediary's own value, and the converged host passes
+    tailoring = (tmp_path / "scan" / "lab-web01.tailoring.xml").read_text()
+    assert 'content_value_var_password_pam_minlen">14<' in tailoring
+    by_rule = {
+        str(r.evidence.actual.get("rule")): r.status
+        for r in scap_records
+        if r.target == "lab-web01" and isinstance(r.evidence.actual, dict)
+    }
+    for rule in ("accounts_password_pam_minlen", "accounts_passwords_pam_faillock_deny",
+                 "accounts_passwords_pam_faillock_unlock_time", "accounts_tmout"):  # fmt: skip
+        assert by_rule.get(rule) == "pass", (rule, by_rule.get(rule))
+
+    assert CHECKS is not None
+    checked = run_checks(
+        RunOptions(converged.estate, CHECKS, tmp_path / "checks.jsonl", Selection.parse(LIMIT))
+    )
+    conflicts = _conflicts([*checked.records, *scap_records])
+    assert conflicts == [], json.dumps(conflicts, indent=1)
+
+
+def test_a_host_broken_on_purpose_fails_the_profile_and_shows_a_conflict(
+    converged: ServerLab, tmp_path: Path
+) -> None:
+    host = "lab-web01"
+    breaks = (
+        f"mv {BASELINE_SYSCTL} {BASELINE_SYSCTL}.off",
+        # the same lockout, in a form capdo's check accepts and SSG 0.1.76 does not read
+        "sed -i 's/^auth\\trequired\\t\\t\\tpam_faillock.so preauth/"
+        "auth\\trequisite\\t\\t\\tpam_faillock.so preauth/' /etc/pam.d/common-auth",
+    )
+    restores = (
+        f"mv {BASELINE_SYSCTL}.off {BASELINE_SYSCTL}",
+        "sed -i 's/^auth\\trequisite\\t\\t\\tpam_faillock.so preauth/"
+        "auth\\trequired\\t\\t\\tpam_faillock.so preauth/' /etc/pam.d/common-auth",
+    )
+    for command in breaks:
+        done = converged.ssh(host, command)
+        assert done.returncode == 0, done.stderr
+    try:
+        assert "requisite" in converged.ssh(host, "grep preauth /etc/pam.d/common-auth").stdout
+        targets, scap_records = _scan(converged, tmp_path / "broken", host)
+        score = targets[host]["score"]
+        assert isinstance(score, float), targets[host]
+        assert score < MIN_SCORE, targets[host]
+        summary = _srv14(scap_records, host)
+        assert summary.status == "fail"
+        assert summary.evidence.actual["score"] == score  # type: ignore[index]
+        failed = {
+            str(r.evidence.actual.get("rule"))
+            for r in scap_records
+            if r.status == "fail" and isinstance(r.evidence.actual, dict)
+        }
+        assert "accounts_passwords_pam_faillock_deny" in failed
+        assert CHECKS is not None
+        checked = run_checks(
+            RunOptions(converged.estate, CHECKS, tmp_path / "c.jsonl", Selection.parse(host))
+        )
+        conflicts = {(t, req) for t, req, _ in _conflicts([*checked.records, *scap_records])}
+        assert (host, "SRV.04") in conflicts, conflicts
+    finally:
+        for command in restores:
+            converged.ssh(host, command)
+    assert "required" in converged.ssh(host, "grep preauth /etc/pam.d/common-auth").stdout
+    assert os.path.basename(BASELINE_SYSCTL) in converged.ssh(host, "ls /etc/sysctl.d").stdout
