@@ -443,7 +443,7 @@ def _score(outcomes: Iterable[RequirementOutcome]) -> float | None:
     return round(100.0 * sum(o.weight * (o.credit or 0.0) for o in scored) / denominator, 2)
 
 
-def evaluate(
+def evaluate(  # noqa: C901, PLR0912, PLR0915 -- being split into host, system and score steps (issue 17)
     catalogue: Catalogue,
     systems: Sequence[SystemRef],
     targets: Sequence[Target],

@@ -110,7 +110,7 @@ class NetworkContext:
         return resolved, assumed, found
 
 
-def device_view(ctx: NetworkContext, device: NetworkDevice) -> dict[str, Any]:
+def device_view(ctx: NetworkContext, device: NetworkDevice) -> dict[str, Any]:  # noqa: C901, PLR0912, PLR0915 -- replaced by the typed device view (issue 17)
     """Everything a template needs for one device, as plain data."""
     level, assumed, base = ctx.baseline_for(device)
     params = base.params
