@@ -6,6 +6,9 @@
   that points at ``<mac>-capdo.cfg``, an XML file whose elements carry the parameters as
   attributes.
 
+Each vendor maps settings to its keys (``yealink_keys``, ``poly_keys``); the writers receive
+those keys as a checked, frozen :class:`~capdo.endpoints.view.FileView`, never as a dict.
+
 Key names follow each vendor's documented style; confirm them against the admin guide of the
 firmware in service before pushing to real devices. A key missing from a parsed file takes the
 vendor's factory default (which is the insecure one), so that an omission fails the checks.
