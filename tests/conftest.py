@@ -39,6 +39,27 @@ def pytest_configure(config: pytest.Config) -> None:
         del os.environ[name]
 
 
+LAB_FIXTURES = frozenset(
+    {"capdo_lab", "root_lab_host", "root_user", "scap_lab", "server_lab", "estate_lab"}
+)
+"""Fixtures that need root or real lab hosts: a test that uses one must be marked ``lab``."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """One marker, applied consistently: ``-m "not lab"`` must never pick a test that needs
+    root or a lab (it would fail there instead of running in the lab tier)."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if LAB_FIXTURES & set(getattr(item, "fixturenames", ()))
+        and item.get_closest_marker("lab") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "tests that use a lab fixture must be marked lab: " + ", ".join(unmarked)
+        )
+
+
 _SKIPPED = pytest.StashKey[list[tuple[str, str]]]()
 _skips: list[tuple[str, str]] = []
 
@@ -77,6 +98,14 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("skipped tests are failures (tests/skip-allowlist.txt)")
         for node, why in holes:
             terminalreporter.write_line(f"SKIPPED {node}: {why}")
+
+
+@pytest.fixture
+def root_user() -> None:
+    """Fail (never skip) a test that needs root when it runs as another user: such tests are
+    marked ``lab`` (the tier ``-m "not lab"`` leaves out)."""
+    if os.geteuid() != 0:
+        pytest.fail("needs root (chroot, namespaces, mounts)", pytrace=False)
 
 
 def lab_copy_env(**extra: str) -> dict[str, str]:

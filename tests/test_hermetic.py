@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import NO_OVERLAY, REPO
 
 SAMPLE = """
@@ -62,3 +64,27 @@ def test_no_test_reads_the_overlay_a_user_lab_left() -> None:
     # a lab fixture of this session (tests/server) may point it at its own lab's overlay for a
     # while, never at the one a user's `capdo lab up` leaves in the repository
     assert not Path(os.environ["CAPDO_CONNECTIONS"]).is_relative_to(REPO)
+
+
+LAB_SAMPLE = """
+import pytest
+
+{mark}
+def test_needs_root(root_user):
+    pass
+"""
+
+
+@pytest.mark.parametrize(("mark", "refused"), [("", True), ("@pytest.mark.lab", False)])
+def test_a_test_using_a_lab_fixture_must_be_marked_lab(
+    tmp_path: Path, mark: str, refused: bool
+) -> None:
+    (tmp_path / "test_sample.py").write_text(LAB_SAMPLE.format(mark=mark))
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "tests.conftest", "-p", "no:cacheprovider",
+         "--rootdir", str(tmp_path), "-q", "--collect-only", str(tmp_path / "test_sample.py")],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    output = run.stdout + run.stderr
+    assert ("must be marked lab: test_sample.py::test_needs_root" in output) is refused, output
+    assert (run.returncode == 0) is not refused, output

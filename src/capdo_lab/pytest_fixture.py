@@ -7,7 +7,8 @@ Use from any ``conftest.py``::
 and override ``capdo_lab_hosts`` to choose host names (and which ones boot systemd).
 Each session (and each xdist worker) gets its own lab id, working directory and a free /24
 in 198.18.0.0/15, so parallel sessions on one machine never collide. Without root (or
-without the tools) the tests that use the lab are skipped with the reason.
+without the tools) the tests that use the lab fail with the reason (never skip: a skipped
+lab test is a hole); mark them ``lab`` so that ``pytest -m "not lab"`` leaves them out.
 
 The fixture makes the test process a child subreaper, so ssh ControlPersist masters started
 by tests (plain ssh, Ansible) are reaped when ``down`` closes them.
@@ -42,6 +43,13 @@ def lab_unavailable_reason() -> str | None:
     return None
 
 
+def require_lab() -> None:
+    """Fail the calling test or fixture with the reason when lab hosts cannot be built."""
+    reason = lab_unavailable_reason()
+    if reason is not None:
+        pytest.fail(reason, pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def capdo_lab_hosts() -> list[tuple[str, bool]]:
     """(name, systemd) of the session lab's hosts; override in a conftest to change."""
@@ -54,9 +62,7 @@ def capdo_lab(
     capdo_lab_hosts: list[tuple[str, bool]], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Lab]:
     """A lab brought up once per session (per xdist worker) and torn down at the end."""
-    reason = lab_unavailable_reason()
-    if reason is not None:
-        pytest.skip(reason)
+    require_lab()
     become_subreaper()
     workdir = tmp_path_factory.mktemp("capdo-lab") / "lab"
     try:

@@ -20,7 +20,7 @@ from capdo.endpoints.render import render_all, write_tree
 from capdo_lab import Lab
 from capdo_lab.alloc import start_lab
 from capdo_lab.proc import become_subreaper
-from capdo_lab.pytest_fixture import lab_unavailable_reason
+from capdo_lab.pytest_fixture import require_lab
 
 from .conftest import LAB_ESTATE, REPO, TEST_PASSWORD, load
 
@@ -30,9 +30,7 @@ HOST = "vcprov"
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    reason = lab_unavailable_reason()
-    if reason is not None:
-        pytest.skip(reason)
+    require_lab()
     become_subreaper()
     workdir = tmp_path_factory.mktemp("vc-lab") / "lab"
     started = start_lab(f"v{os.getpid()}"[:8], workdir, [(HOST, False)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import runpy
@@ -43,7 +44,10 @@ def _plain(value: object) -> object:
     return value
 
 
+@functools.cache
 def _listing(source: Path) -> dict[str, object]:
+    """``ansible-inventory --list`` of ``source``, run once per source and session (the tests
+    only read it; the reference estate's listing takes a quarter of a minute)."""
     run = ansible_inventory(source, "--list")
     assert run.returncode == 0, run.stderr
     return _plain(json.loads(run.stdout))  # type: ignore[return-value]

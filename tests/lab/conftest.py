@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from capdo_lab import Lab
-from capdo_lab.pytest_fixture import capdo_lab, capdo_lab_hosts, lab_unavailable_reason
+from capdo_lab.pytest_fixture import capdo_lab, capdo_lab_hosts, require_lab
 
 __all__ = ["capdo_lab", "capdo_lab_hosts"]
 
@@ -71,7 +71,5 @@ def lab_leftovers() -> LeftoverFinder:
 
 @pytest.fixture
 def root_lab_host() -> None:
-    """Skip (with the reason) where real lab hosts cannot be built."""
-    reason = lab_unavailable_reason()
-    if reason is not None:
-        pytest.skip(reason)
+    """Fail (with the reason) where real lab hosts cannot be built."""
+    require_lab()

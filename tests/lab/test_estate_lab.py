@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from capdo_lab.pytest_fixture import lab_unavailable_reason
+from capdo_lab.pytest_fixture import require_lab
 from tests.conftest import REPO, free_lab_estate_network, lab_copy_env, relocated_lab_estate
 
 pytestmark = pytest.mark.lab
@@ -32,9 +32,7 @@ def capdo(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
 
 @pytest.fixture(scope="module")
 def estate_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
-    reason = lab_unavailable_reason()
-    if reason:
-        pytest.fail(reason, pytrace=False)
+    require_lab()
     base = tmp_path_factory.mktemp("estate-lab")
     network = free_lab_estate_network(skip=7)
     estate = relocated_lab_estate(base / "estate", network)
@@ -106,9 +104,7 @@ def test_endpoint_checks_find_the_broken_endpoint(estate_lab: tuple[Path, Path])
 
 
 def test_down_stops_the_emulators(tmp_path: Path) -> None:
-    reason = lab_unavailable_reason()
-    if reason:
-        pytest.fail(reason, pytrace=False)
+    require_lab()
     network = free_lab_estate_network(skip=11)
     estate = relocated_lab_estate(tmp_path / "estate", network)
     workdir = tmp_path / "lab-run"

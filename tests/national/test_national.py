@@ -143,6 +143,7 @@ def test_bad_inputs_write_nothing(
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.lab  # headless Chromium
 def test_chromium_shows_the_overview(evaluations: dict[str, Path], tmp_path: Path) -> None:
     """What an officer sees: the page opens in headless Chromium (1024 px), one row per province
     and regime, and no console message (the page has no script at all)."""

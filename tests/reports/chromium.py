@@ -31,9 +31,9 @@ FLAGS = (
     "--v=0",
 )
 
-needs_chromium = pytest.mark.skipif(
-    BINARY is None, reason="chromium is not installed (apt-get install chromium)"
-)
+needs_chromium = pytest.mark.lab
+"""Tests that open a page in Chromium belong to the ``lab`` tier (slow, outside
+``-m "not lab"``); without the binary they fail with the reason, never skip."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,8 @@ class PageRun:
 
 
 def _run(url: str, *extra: str) -> tuple[str, str]:
-    assert BINARY is not None
+    if BINARY is None:
+        pytest.fail("chromium is not installed (apt-get install chromium)", pytrace=False)
     with tempfile.TemporaryDirectory(prefix="capdo-chromium-") as profile:
         args = [BINARY, *FLAGS, f"--user-data-dir={profile}", *extra, url]
         if os.geteuid() == 0:

@@ -23,7 +23,7 @@ from capdo_lab import Lab
 from capdo_lab.alloc import start_lab
 from capdo_lab.errors import LabError
 from capdo_lab.proc import become_subreaper
-from capdo_lab.pytest_fixture import lab_unavailable_reason
+from capdo_lab.pytest_fixture import require_lab
 
 
 @pytest.fixture(scope="session")
@@ -33,11 +33,14 @@ def ssg_content() -> Path:
     if content.installed_version() and directory.is_dir():
         return directory
     if os.geteuid() != 0:
-        pytest.skip("no SSG content and fetching it needs root: python -m capdo.scap.content fetch")
+        pytest.fail(
+            "no SSG content and fetching it needs root: python -m capdo.scap.content fetch",
+            pytrace=False,
+        )
     try:
         return content.fetch().content
     except ScapError as exc:
-        pytest.skip(f"SSG content unavailable: {exc}")
+        pytest.fail(f"SSG content unavailable: {exc}", pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -49,17 +52,16 @@ def debian12_ds(ssg_content: Path) -> Path:
 def oscap_tools() -> None:
     missing = [t for t in ("oscap", "oscap-ssh", "oscap-chroot") if shutil.which(t) is None]
     if missing:
-        pytest.skip(
-            "needs " + ", ".join(missing) + " (apt-get install openscap-scanner openscap-utils)"
+        pytest.fail(
+            "needs " + ", ".join(missing) + " (apt-get install openscap-scanner openscap-utils)",
+            pytrace=False,
         )
 
 
 @pytest.fixture(scope="session")
 def scap_lab(tmp_path_factory: pytest.TempPathFactory, oscap_tools: None) -> Iterator[Lab]:
     """Two real lab hosts, fresh (openscap-scanner is installed by the scans themselves)."""
-    reason = lab_unavailable_reason()
-    if reason is not None:
-        pytest.skip(reason)
+    require_lab()
     become_subreaper()
     workdir = tmp_path_factory.mktemp("scap-lab") / "lab"
     try:

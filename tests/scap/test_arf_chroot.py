@@ -25,7 +25,7 @@ from capdo.scap.tailoring import tailored_profile_id, write_tailoring
 PROFILE = "anssi_bp28_intermediary"
 WALKERS = ("file_permissions_ungroupowned", "no_files_unowned_by_user")
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="oscap-chroot needs root (chroot)")
+pytestmark = [pytest.mark.lab, pytest.mark.usefixtures("root_user")]  # oscap-chroot: chroot
 
 
 def make_root(root: Path, shadow_mode: int) -> Path:
@@ -54,6 +54,8 @@ def chroot_scan(root: Path, out: Path, ds: Path) -> tuple[ScanResults, Path, run
 def bad_scan(
     tmp_path_factory: pytest.TempPathFactory, debian12_ds: Path, oscap_tools: None
 ) -> tuple[ScanResults, Path, runner.OscapRun]:
+    if os.geteuid() != 0:  # module fixtures run before the tests' root_user
+        pytest.fail("oscap-chroot needs root (chroot)", pytrace=False)
     base = tmp_path_factory.mktemp("chroot-bad")
     return chroot_scan(make_root(base / "root", 0o666), base, debian12_ds)
 

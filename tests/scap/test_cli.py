@@ -85,7 +85,8 @@ def test_unreachable_server_gives_an_error_record_and_the_run_goes_on(
     assert json.loads(forced.stdout)["targets"][0]["profile"] == "anssi_bp28_enhanced"
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="oscap-chroot needs root (chroot)")
+@pytest.mark.lab
+@pytest.mark.usefixtures("root_user")  # oscap-chroot calls chroot
 def test_chroot_mode_warns_about_package_rules(
     tmp_path: Path, ssg_content: Path, oscap_tools: None
 ) -> None:

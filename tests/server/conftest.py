@@ -27,7 +27,7 @@ from capdo.provisioning import mitogen_wanted, run_environment
 from capdo_lab.errors import LabError
 from capdo_lab.lab import Lab, LabHostSpec
 from capdo_lab.proc import become_subreaper
-from capdo_lab.pytest_fixture import lab_unavailable_reason
+from capdo_lab.pytest_fixture import require_lab
 from tests.conftest import free_lab_estate_network, relocated_lab_estate
 
 REPO = Path(__file__).resolve().parents[2]
@@ -133,9 +133,7 @@ def _start(base: Path, workdir: Path) -> tuple[Lab, Path, dict[str, str]]:
 
 @pytest.fixture(scope="session")
 def server_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerLab]:
-    reason = lab_unavailable_reason()
-    if reason is not None:
-        pytest.fail(reason, pytrace=False)
+    require_lab()
     become_subreaper()
     base = tmp_path_factory.mktemp("capdo-srv")
     workdir = base / "lab"

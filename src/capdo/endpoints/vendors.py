@@ -6,6 +6,9 @@
   that points at ``<mac>-capdo.cfg``, an XML file whose elements carry the parameters as
   attributes.
 
+Each vendor maps settings to its keys (``yealink_keys``, ``poly_keys``); the writers receive
+those keys as a checked, frozen :class:`~capdo.endpoints.view.FileView`, never as a dict.
+
 Key names follow each vendor's documented style; confirm them against the admin guide of the
 firmware in service before pushing to real devices. A key missing from a parsed file takes the
 vendor's factory default (which is the insecure one), so that an omission fails the checks.
@@ -15,15 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
-from typing import Any, Literal, cast
+from typing import Any, cast
 from xml.sax.saxutils import quoteattr
 
 from defusedxml import ElementTree
 
 from capdo.endpoints.config import EndpointConfig, factory_default
-from capdo.inventory.strings import unsafe_char
+from capdo.endpoints.view import POLY_GROUPS, FileView, Vendor, one_line
 
-Vendor = Literal["yealink", "poly"]
 SUPPORTED: tuple[Vendor, ...] = ("yealink", "poly")
 DEFAULT_PASSWORDS: dict[str, tuple[str, str]] = {
     "yealink": ("admin", "admin"),
@@ -53,15 +55,6 @@ def _int(value: str | None, default: int) -> int:
         return int(value) if value is not None else default
     except ValueError:
         return default
-
-
-def one_line(value: str) -> str:
-    """``value`` without control or invisible characters: a value can never start a new line
-    (and so a new key) of a provisioning file, nor hide text from its reader. The model
-    already refuses such strings; this is the second wall at the file format."""
-    while (bad := unsafe_char(value)) is not None:
-        value = value.replace(bad, "")
-    return value
 
 
 def xml_comment(text: str) -> str:
@@ -124,9 +117,9 @@ def yealink_keys(c: EndpointConfig, label: str) -> KeyValues:
     return keys
 
 
-def yealink_file(keys: KeyValues, header: str) -> str:
-    lines = ["#!version:1.0.0.1", f"## {one_line(header)}"]
-    lines.extend(f"{one_line(key)} = {one_line(value)}" for key, value in keys.items())
+def yealink_file(view: FileView) -> str:
+    lines = ["#!version:1.0.0.1", f"## {view.header}"]
+    lines.extend(f"{s.key} = {s.value}" for s in view.settings)
     return "\n".join(lines) + "\n"
 
 
@@ -187,7 +180,6 @@ def yealink_config(k: KeyValues) -> EndpointConfig:
 # --- Poly --------------------------------------------------------------------------------
 
 _POLY_TRANSPORT = {"udp": "UDPOnly", "tcp": "TCPOnly", "tls": "TLS"}
-_POLY_GROUPS = ("reg", "sec", "tcpIpApp", "device", "httpd", "diags", "call", "video")
 
 
 def poly_keys(c: EndpointConfig, label: str) -> KeyValues:
@@ -227,16 +219,15 @@ def poly_keys(c: EndpointConfig, label: str) -> KeyValues:
     return keys
 
 
-def poly_file(keys: KeyValues, header: str) -> str:
+def poly_file(view: FileView) -> str:
     lines = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
-        f"<!-- {xml_comment(header)} -->",
+        f"<!-- {xml_comment(view.header)} -->",
         "<polycomConfig>",
     ]
-    for group in _POLY_GROUPS:
-        members = [(k, v) for k, v in keys.items() if k.split(".", 1)[0] == group]
-        if members:
-            attrs = "".join(f"\n    {k}={quoteattr(one_line(v))}" for k, v in members)
+    for group in POLY_GROUPS:
+        attrs = "".join(f"\n    {s.key}={quoteattr(s.value)}" for s in view.group(group))
+        if attrs:
             lines.append(f"  <{group}{attrs}/>")
     lines.append("</polycomConfig>")
     return "\n".join(lines) + "\n"
@@ -310,15 +301,18 @@ def poly_config(k: KeyValues) -> EndpointConfig:
 class VendorFormat:
     vendor: Vendor
     keys: Callable[[EndpointConfig, str], KeyValues]
-    write: Callable[[KeyValues, str], str]
+    write: Callable[[FileView], str]
     parse: Callable[[str], KeyValues]
     to_config: Callable[[KeyValues], EndpointConfig]
     secret_keys: tuple[str, ...]
     export_path: str
     """Where the endpoint's management interface exports its running configuration."""
 
+    def view(self, keys: KeyValues, header: str) -> FileView:
+        return FileView.of(self.vendor, header, keys)
+
     def render(self, config: EndpointConfig, label: str, header: str) -> str:
-        return self.write(self.keys(config, label), header)
+        return self.write(self.view(self.keys(config, label), header))
 
     def read(self, text: str) -> EndpointConfig:
         config = self.to_config(self.parse(text))
@@ -327,7 +321,7 @@ class VendorFormat:
     def strip_secrets(self, text: str) -> str:
         """The file as an endpoint exports it: secret keys left out."""
         keys = {k: v for k, v in self.parse(text).items() if k not in self.secret_keys}
-        return self.write(keys, "exported running configuration")
+        return self.write(self.view(keys, "exported running configuration"))
 
 
 FORMATS: dict[str, VendorFormat] = {

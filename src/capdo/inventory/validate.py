@@ -7,7 +7,7 @@ Rule ids (stable, used in tests and JSON output) are the first argument of each 
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from ipaddress import IPv4Address, IPv4Network
 from pathlib import Path
 
@@ -48,66 +48,101 @@ def rule_references(inv: Inventory, idx: EstateIndex, res: LoadResult) -> Iterat
 
 
 def _references(inv: Inventory, idx: EstateIndex, res: LoadResult) -> Iterator[Finding]:
-    sites, zones, systems = idx.sites, idx.zones, idx.systems
-    servers, devices, endpoints = idx.servers, idx.devices, idx.endpoints
-    credentials = inv.estate.credentials
+    for check in (
+        _site_references,
+        _zone_references,
+        _lan_references,
+        _member_references,
+        _target_references,
+        _endpoint_references,
+        _link_references,
+        _default_references,
+    ):
+        yield from check(inv, idx, res)
+
+
+def _site_references(inv: Inventory, idx: EstateIndex, res: LoadResult) -> Iterator[Finding]:
     for site in inv.sites:
         for field in ("parent", "replaced_by"):
             value = getattr(site, field)
-            if value is not None and value not in sites:
+            if value is not None and value not in idx.sites:
                 yield _ref(res, "sites", site.id, (field,), "site", value)
+
+
+def _zone_references(inv: Inventory, idx: EstateIndex, res: LoadResult) -> Iterator[Finding]:
     for zone in inv.zones:
-        if zone.site not in sites:
+        if zone.site not in idx.sites:
             yield _ref(res, "zones", zone.id, ("site",), "site", zone.site)
-        if zone.within is not None and zone.within not in zones:
+        if zone.within is not None and zone.within not in idx.zones:
             yield _ref(res, "zones", zone.id, ("within",), "zone", zone.within)
+
+
+def _lan_references(inv: Inventory, idx: EstateIndex, res: LoadResult) -> Iterator[Finding]:
     for lan in inv.lan:
-        if lan.site not in sites:
+        if lan.site not in idx.sites:
             yield _ref(res, "lan", lan.site, ("site",), "site", lan.site)
         for i, vlan in enumerate(lan.vlans):
-            if vlan.zone not in zones:
+            if vlan.zone not in idx.zones:
                 yield _ref(res, "lan", lan.site, ("vlans", i, "zone"), "zone", vlan.zone)
+
+
+def _member_references(inv: Inventory, idx: EstateIndex, res: LoadResult) -> Iterator[Finding]:
+    tables: tuple[tuple[str, Container[str], str], ...] = (
+        ("servers", idx.servers, "server"),
+        ("devices", idx.devices, "device"),
+        ("endpoints", idx.endpoints, "endpoint"),
+        ("sites", idx.sites, "site"),
+    )
     for system in inv.systems:
-        for field, table, kind in (
-            ("servers", servers, "server"),
-            ("devices", devices, "device"),
-            ("endpoints", endpoints, "endpoint"),
-            ("sites", sites, "site"),
-        ):
+        for field, table, kind in tables:
             for i, name in enumerate(getattr(system.members, field)):
                 if name not in table:
                     yield _ref(res, "systems", system.id, ("members", field, i), kind, name)
+
+
+def _target_references(inv: Inventory, idx: EstateIndex, res: LoadResult) -> Iterator[Finding]:
+    credentials = inv.estate.credentials
     for kind, obj in targets_by_kind(inv):
         name = obj.name
-        if obj.site not in sites:
+        if obj.site not in idx.sites:
             yield _ref(res, kind, name, ("site",), "site", obj.site)
-        if obj.zone not in zones:
+        if obj.zone not in idx.zones:
             yield _ref(res, kind, name, ("zone",), "zone", obj.zone)
         for i, system_id in enumerate(obj.systems):
-            if system_id not in systems:
+            if system_id not in idx.systems:
                 yield _ref(res, kind, name, ("systems", i), "system", system_id)
         if obj.credential is not None and obj.credential not in credentials:
             yield _ref(res, kind, name, ("credential",), "credential", obj.credential)
+
+
+def _endpoint_references(inv: Inventory, idx: EstateIndex, res: LoadResult) -> Iterator[Finding]:
     for endpoint in inv.endpoints:
-        if endpoint.mcu is not None and endpoint.mcu not in servers:
+        if endpoint.mcu is not None and endpoint.mcu not in idx.servers:
             yield _ref(res, "endpoints", endpoint.name, ("mcu",), "server", endpoint.mcu)
+
+
+def _link_references(inv: Inventory, idx: EstateIndex, res: LoadResult) -> Iterator[Finding]:
     for link in inv.links:
         for end_name in ("a", "z"):
             end = getattr(link, end_name)
-            if end.device is not None and end.device not in devices:
+            if end.device is not None and end.device not in idx.devices:
                 yield _ref(res, "links", link.id, (end_name, "device"), "device", end.device)
+
+
+def _default_references(inv: Inventory, idx: EstateIndex, res: LoadResult) -> Iterator[Finding]:
+    """The estate's defaults: credentials and log servers named in ``estate.yml``."""
     defaults = inv.estate.defaults
     estate_origin = Origin(res.root / "estate.yml", ("defaults",))
     for field in ("server_credential", "device_credential", "endpoint_credential"):
         value = getattr(defaults, field)
-        if value is not None and value not in credentials:
+        if value is not None and value not in inv.estate.credentials:
             yield Finding(
                 "unresolved-reference",
                 estate_origin.child(field),
                 {"kind": "credential", "ref": value},
             )
     for i, name in enumerate(defaults.log_servers):
-        if name not in servers:
+        if name not in idx.servers:
             yield Finding(
                 "unresolved-reference",
                 estate_origin.child("log_servers", i),

@@ -67,7 +67,7 @@ def _hosts(servers: list[Server]) -> tuple[str, ...]:
     return tuple(sorted({f"{s.address}/32" for s in servers}))
 
 
-def firewall_view(ctx: NetworkContext, device: NetworkDevice) -> dict[str, Any]:
+def firewall_view(ctx: NetworkContext, device: NetworkDevice) -> dict[str, Any]:  # noqa: C901, PLR0912 -- to be split with the typed network views (issue 17)
     """Zones, flows and profiles for a firewall; ``{}`` for any other device."""
     if device.role != "firewall":
         return {}

@@ -401,6 +401,23 @@ def build_annual(report: ReportData, lang: Lang) -> DocxDocument:
     """The annual report (TT12 Art. 13–14 / Decree 331 Art. 35–36, Form 08), every figure and
     every statement derived from the evaluation."""
     doc = _doc(landscape=True)
+    names = _annual_heading(doc, report, lang)
+    regime = _primary(report)
+    verdicts = {s.info.id: s for s in regime.systems} if regime else {}
+    statements = {sid: statement(verdicts.get(sid)) for sid in report.systems}
+    _annual_units(doc, report, lang, regime)
+    _annual_summary(doc, report, lang, regime, statements)
+    _annual_systems(doc, report, lang, statements, report.record_count > 0 and regime is not None)
+    if regime is not None:
+        _annual_criteria(doc, lang, regime)
+    _annual_roadmap(doc, report, lang)
+    doc.add_paragraph()
+    signature(doc, report, lang, names)
+    return doc
+
+
+def _annual_heading(doc: DocxDocument, report: ReportData, lang: Lang) -> list[str]:
+    """National heading, title, period and recipients; returns the recipients' names."""
     national_heading(doc, report, lang, "report.doc.number")
     start, end = reporting_period(report.today)
     _centered(doc, t("report.annual.heading", lang), bold=True, size=14)
@@ -414,10 +431,13 @@ def build_annual(report: ReportData, lang: Lang) -> DocxDocument:
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.add_run(t("report.doc.recipients", lang) + " ").bold = True
     paragraph.add_run("; ".join(names))
-    regime = _primary(report)
-    verdicts = {s.info.id: s for s in regime.systems} if regime else {}
-    statements = {sid: statement(verdicts.get(sid)) for sid in report.systems}
-    assessed_known = report.record_count > 0 and regime is not None
+    return names
+
+
+def _annual_units(
+    doc: DocxDocument, report: ReportData, lang: Lang, regime: RegimeReport | None
+) -> None:
+    """Part I: the owner, the security unit and the basis of the figures."""
     doc.add_heading(t("report.annual.part1", lang), level=1)
     doc.add_paragraph(t("report.annual.owner-line", lang, owner=report.organisation.get(lang)))
     if report.security_unit is not None:
@@ -434,6 +454,16 @@ def build_annual(report: ReportData, lang: Lang) -> DocxDocument:
                 regime=regime_label(regime.regime, lang),
             )
         )
+
+
+def _annual_summary(
+    doc: DocxDocument,
+    report: ReportData,
+    lang: Lang,
+    regime: RegimeReport | None,
+    statements: dict[str, SystemStatement],
+) -> None:
+    """Part II: the summary sentences (systems, levels, deployment, open actions)."""
     doc.add_heading(t("report.annual.part2", lang), level=1)
     total = len(report.systems)
     approved_n = sum(1 for s in report.systems.values() if s.level_status == "approved")
@@ -478,6 +508,16 @@ def build_annual(report: ReportData, lang: Lang) -> DocxDocument:
     )
     for line in sentences_:
         doc.add_paragraph(line, style="List Bullet")
+
+
+def _annual_systems(
+    doc: DocxDocument,
+    report: ReportData,
+    lang: Lang,
+    statements: dict[str, SystemStatement],
+    assessed_known: bool,
+) -> None:
+    """Part III: one row per system (level, decision, regulation, deployment, assessment)."""
     doc.add_heading(t("report.annual.part3", lang), level=1)
     rows = []
     for n, info in enumerate(report.systems.values(), start=1):
@@ -523,6 +563,10 @@ def build_annual(report: ReportData, lang: Lang) -> DocxDocument:
         ],
         rows,
     )
+
+
+def _annual_criteria(doc: DocxDocument, lang: Lang, regime: RegimeReport) -> None:
+    """Part IV: per requirement, how many systems meet it and how many do not."""
     if regime is not None:
         doc.add_heading(t("report.annual.part4", lang), level=1)
         met: dict[str, list[int]] = {}
@@ -544,6 +588,10 @@ def build_annual(report: ReportData, lang: Lang) -> DocxDocument:
                 for rid, (ok, ko) in met.items()
             ],
         )
+
+
+def _annual_roadmap(doc: DocxDocument, report: ReportData, lang: Lang) -> None:
+    """Part V: the roadmap, one row per open requirement and category."""
     doc.add_heading(t("report.annual.part5", lang), level=1)
     doc.add_paragraph(t("report.annual.roadmap-intro", lang))
     _table(
@@ -566,9 +614,6 @@ def build_annual(report: ReportData, lang: Lang) -> DocxDocument:
             for g in group_actions(report.actions)
         ],
     )
-    doc.add_paragraph()
-    signature(doc, report, lang, names)
-    return doc
 
 
 def write_annual(report: ReportData, lang: Lang, path: Path) -> Path:

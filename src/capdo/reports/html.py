@@ -73,15 +73,14 @@ def worst_hosts(regime: RegimeReport, limit: int) -> list[HostReport]:
 
 
 def _context(report: ReportData, lang: Lang, folder: Path, print_mode: bool) -> dict[str, object]:
-    def tr(key: str, **params: object) -> str:
-        return t(key, lang, **params)
+    """What the report templates receive: the report's own parts, then the formatters."""
+    return {**_report_parts(report, lang, folder, print_mode), **_formatters(lang)}
 
-    status_labels: dict[str, str] = {s: status_label(s, lang) for s in STATUSES}
-    kind_labels: dict[str, str] = {k: kind_label(k, lang) for k in TARGET_KINDS}
-    group_labels = {g.value: group_label(g.value, lang) for g in Group}
 
-    def status(value: str) -> str:
-        return status_labels.get(value) or status_label(value, lang)
+def _report_parts(
+    report: ReportData, lang: Lang, folder: Path, print_mode: bool
+) -> dict[str, object]:
+    """The parts of the context that depend on this report (and on the print mode)."""
 
     def waiver_text(regime: RegimeReport, finding: Finding) -> str:
         use = regime.waiver(finding.waiver_id or finding.expired_waiver_id)
@@ -97,12 +96,6 @@ def _context(report: ReportData, lang: Lang, folder: Path, print_mode: bool) -> 
 
     def hint(regime: RegimeReport, finding: Finding) -> str:
         return remediation(finding, regime.requirements.get(finding.requirement_id), lang)
-
-    def status_svg(counts: dict[str, int], width: int = 240) -> Markup:
-        return Markup(svg.status_bar(counts, status, width))
-
-    def score_svg(score: float | None) -> Markup:
-        return Markup(svg.score_bar(score))
 
     by_system = {(g.regime, s.info.id): s for g in report.regimes for s in g.systems}
 
@@ -128,8 +121,6 @@ def _context(report: ReportData, lang: Lang, folder: Path, print_mode: bool) -> 
         "r": report,
         "actions": actions,
         "system_cats": system_cats,
-        "names": lambda texts: "; ".join(dict.fromkeys(x.get(lang) for x in texts)),
-        "technical": technical_rows,
         "period": t(
             "report.period",
             lang,
@@ -137,13 +128,50 @@ def _context(report: ReportData, lang: Lang, folder: Path, print_mode: bool) -> 
             end=date_text(reporting_period(report.today)[1], lang),
         ),
         "place_date": place_date(report, lang),
-        "sentence": lambda f, g: finding_sentences(f, g, lang),
         "action_groups": groups,
         "documents": [g for g in groups if g.category == "missing_evidence"],
         "top": top_actions(actions),
         "owners": owner_groups(report, lang),
         "headline": headlines(report),
         "deltas": deltas(report),
+        "detail_json": (lambda: Markup(detail_json(report, lang))) if not print_mode else None,
+        "many": len(report.systems) > OPEN_SYSTEMS,
+        "req_title": lambda g, rid: _title(report, g, rid, lang),
+        "milestones": milestones(report, lang),
+        "print_mode": print_mode,
+        "open_systems": sum(len(g.systems) for g in report.regimes) <= OPEN_SYSTEMS,
+        "system_of": system_of,
+        "style": Markup(style),
+        "script": Markup(read_style(folder, "report.js")),
+        "trend_svg": Markup(trend),
+        "waiver_text": waiver_text,
+        "hint": hint,
+    }
+
+
+def _formatters(lang: Lang) -> dict[str, object]:
+    """Labels, formatters and constants of the context: the same for every report."""
+
+    def tr(key: str, **params: object) -> str:
+        return t(key, lang, **params)
+
+    status_labels: dict[str, str] = {s: status_label(s, lang) for s in STATUSES}
+    kind_labels: dict[str, str] = {k: kind_label(k, lang) for k in TARGET_KINDS}
+    group_labels = {g.value: group_label(g.value, lang) for g in Group}
+
+    def status(value: str) -> str:
+        return status_labels.get(value) or status_label(value, lang)
+
+    def status_svg(counts: dict[str, int], width: int = 240) -> Markup:
+        return Markup(svg.status_bar(counts, status, width))
+
+    def score_svg(score: float | None) -> Markup:
+        return Markup(svg.score_bar(score))
+
+    return {
+        "names": lambda texts: "; ".join(dict.fromkeys(x.get(lang) for x in texts)),
+        "technical": technical_rows,
+        "sentence": lambda f, g: finding_sentences(f, g, lang),
         "category": lambda c: category_style(c).label(lang),
         "colour": lambda c: category_style(c).colour,
         "categories": CATEGORIES,
@@ -151,8 +179,6 @@ def _context(report: ReportData, lang: Lang, folder: Path, print_mode: bool) -> 
         "role": lambda v: t(f"report.role.{v}", lang),
         "day": lambda d: date_text(d, lang),
         "param": lambda n: name_label(n, lang),
-        "detail_json": (lambda: Markup(detail_json(report, lang))) if not print_mode else None,
-        "many": len(report.systems) > OPEN_SYSTEMS,
         "category_chart": lambda counts: Markup(
             svg.category_chart(
                 counts,
@@ -162,20 +188,12 @@ def _context(report: ReportData, lang: Lang, folder: Path, print_mode: bool) -> 
                 t("report.chart.axis-category", lang),
             )
         ),
-        "req_title": lambda g, rid: _title(report, g, rid, lang),
         "host_categories": HOST_CATEGORIES,
         "host_counts": host_counts,
-        "milestones": milestones(report, lang),
         "lang": lang,
-        "print_mode": print_mode,
-        "open_systems": sum(len(g.systems) for g in report.regimes) <= OPEN_SYSTEMS,
         "max_rows": PRINT_MAX_ROWS,
         "max_hosts": PRINT_MAX_HOSTS,
         "worst_hosts": worst_hosts,
-        "system_of": system_of,
-        "style": Markup(style),
-        "script": Markup(read_style(folder, "report.js")),
-        "trend_svg": Markup(trend),
         "_": tr,
         "checker": lambda name: checker_label(name, lang),
         "status": status,
@@ -185,8 +203,6 @@ def _context(report: ReportData, lang: Lang, folder: Path, print_mode: bool) -> 
         "num": lambda v: number(v, lang),
         "val": value_text,
         "detail": lambda d: detail_text(d, lang),
-        "waiver_text": waiver_text,
-        "hint": hint,
         "status_svg": status_svg,
         "score_svg": score_svg,
         "failing": FAILING,

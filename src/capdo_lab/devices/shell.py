@@ -98,7 +98,7 @@ class Shell:
 
     # --- exec mode --------------------------------------------------------------------------
 
-    def _exec(self, command: str) -> Reply:
+    def _exec(self, command: str) -> Reply:  # noqa: C901, PLR0912 -- one branch per emulated command
         syntax = self.state.syntax
         vrp = self.state.spec.platform.startswith("huawei")
         if command in syntax.paging:
