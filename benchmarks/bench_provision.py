@@ -9,7 +9,8 @@ Run as root from the repository root (builds real lab hosts; one mode at a time)
     .venv/bin/python benchmarks/bench_provision.py --hosts 10 --modes capdo --profile out/prof
 
 After the re-run, ``capdo check`` (the whole process) runs on the lab estate's own hosts among
-them (up to 4), and its time is reported as ``check``.
+them (up to 4), and its time is reported as ``check``; ``--compare-src OTHER/src`` runs it a
+second time with another checkout's code on the same hosts (before/after at the same load).
 
 ``--profile DIR`` writes, per mode and phase, the seconds each task took on each host (summed and
 maximised per task; ``benchmarks/callback_plugins/capdo_task_times.py``, the equivalent of
@@ -157,7 +158,9 @@ def _check(estate: Path, names: list[str], env: dict[str, str], base: Path) -> d
     }
 
 
-def run_mode(mode: str, hosts: int, base: Path, profile: Path | None = None) -> dict[str, object]:
+def run_mode(
+    mode: str, hosts: int, base: Path, profile: Path | None = None, compare_src: Path | None = None
+) -> dict[str, object]:
     network = _network()
     estate = base / mode / "estate"
     addresses = make_estate(estate, network, hosts)
@@ -233,8 +236,15 @@ def run_mode(mode: str, hosts: int, base: Path, profile: Path | None = None) -> 
             print(f"{mode:8} {phase:9} {hosts} hosts: {result[phase]}", flush=True)
             if profile is not None:
                 _profile(profile / f"{mode}-{phase}.json")
-        result["check"] = _check(estate, [n for n in addresses if n in BASE_HOSTS], env, base)
+        checked = [n for n in addresses if n in BASE_HOSTS]
+        result["check"] = _check(estate, checked, env, base)
         print(f"{mode:8} check     {result['check']}", flush=True)
+        if compare_src is not None:  # the same hosts, checked by another checkout's code
+            other = {**env, "PYTHONPATH": str(compare_src)}
+            result["check_compare"] = _check(estate, checked, other, base)
+            print(f"{mode:8} check (compare) {result['check_compare']}", flush=True)
+            result["check_again"] = _check(estate, checked, env, base)  # masters warm for both
+            print(f"{mode:8} check (again) {result['check_again']}", flush=True)
         return result
     finally:
         lab.down()
@@ -246,13 +256,18 @@ def main() -> None:
     parser.add_argument("--modes", default="plain,capdo,mitogen")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--profile", type=Path, help="folder for per-task timings (JSON)")
+    parser.add_argument(
+        "--compare-src",
+        type=Path,
+        help="also run capdo check with this src/ (e.g. the previous commit's)",
+    )
     args = parser.parse_args()
     become_subreaper()
     load_before = os.getloadavg()
     results = []
     with tempfile.TemporaryDirectory(prefix="capdo-bench-prov-") as tmp:
         for mode in args.modes.split(","):
-            results.append(run_mode(mode, args.hosts, Path(tmp), args.profile))
+            results.append(run_mode(mode, args.hosts, Path(tmp), args.profile, args.compare_src))
     summary: dict[str, object] = {
         "load_before": load_before,
         "load_after": os.getloadavg(),
