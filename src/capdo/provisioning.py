@@ -72,7 +72,7 @@ def mitogen_wanted(option: bool | None) -> bool:
 
 def run_environment(base: Mapping[str, str], repo: Path, mitogen: bool) -> dict[str, str]:
     """The variables ansible-playbook gets: the repository's ansible.cfg, and Mitogen's
-    strategy (mitogen_linear) when asked for."""
+    strategy (mitogen_free: the free strategy of ansible.cfg, over Mitogen) when asked for."""
     env: dict[str, str] = {}
     if (repo / "ansible.cfg").is_file() and "ANSIBLE_CONFIG" not in base:
         env["ANSIBLE_CONFIG"] = str(repo / "ansible.cfg")
@@ -81,7 +81,7 @@ def run_environment(base: Mapping[str, str], repo: Path, mitogen: bool) -> dict[
         if plugins is None:
             raise RuntimeError("mitogen")
         env["ANSIBLE_STRATEGY_PLUGINS"] = str(plugins)
-        env["ANSIBLE_STRATEGY"] = "mitogen_linear"
+        env["ANSIBLE_STRATEGY"] = "mitogen_free"
     return env
 
 

@@ -23,6 +23,7 @@ from capdo_lab.proc import run
 
 RECIPE_VERSION = 1
 ENV_CACHE = "CAPDO_LAB_CACHE"
+ENV_APT_CACHE = "CAPDO_LAB_APT_CACHE"
 ENV_MIRROR = "CAPDO_LAB_MIRROR"
 DEFAULT_CACHE = Path("/var/cache/capdo/lab")
 BASE_PACKAGES: tuple[str, ...] = (
@@ -41,6 +42,12 @@ _COMPLETE = ".capdo-complete"
 
 def cache_dir() -> Path:
     return Path(os.environ.get(ENV_CACHE) or DEFAULT_CACHE)
+
+
+def apt_cache_dir(cache: Path) -> Path:
+    """Where the apt relay keeps the packages it fetched (shared by every lab of the machine;
+    $CAPDO_LAB_APT_CACHE moves it, e.g. to measure with a cold cache)."""
+    return Path(os.environ.get(ENV_APT_CACHE) or cache / "apt-archives")
 
 
 def detect_mirror(suite: str, apt_dir: Path = APT_DIR) -> AptMirror:

@@ -20,6 +20,7 @@ from capdo_lab.errors import LabError
 from capdo_lab.image import (
     GoldenImage,
     NspawnTool,
+    apt_cache_dir,
     cache_dir,
     cache_lock,
     detect_mirror,
@@ -228,7 +229,12 @@ class Lab:
             netns.check_networks_free(self.bridge, self._networks())
             netns.create_bridge(self.bridge, gateways)
         root_relay = relay.start_root_relay(
-            self.relay_socket, mirror.host, mirror.port, self.layout.run_dir / "relay.log"
+            self.relay_socket,
+            mirror.host,
+            mirror.port,
+            self.layout.run_dir / "relay.log",
+            apt_cache_dir(self.cache),
+            self.layout.run_dir / "aptcache-stats.json",
         )
         self._children.append(root_relay)
         st.relay = ProcRef.of(root_relay.pid)

@@ -23,8 +23,8 @@ from capdo_lab.state import HostState, LabState
 
 NSPAWN_RUN = Path("/run/systemd/nspawn")
 # Names of the lab's own processes: only these are ended when found by command line.
-OWN_PROCESS_NAMES = ("socat", "unshare", "ip", "bash", "ssh", "systemd-nspawn")
-_REAPABLE = ("socat", "unshare", "systemd-nspawn")
+OWN_PROCESS_NAMES = ("socat", "capdo-aptcache", "unshare", "ip", "bash", "ssh", "systemd-nspawn")
+_REAPABLE = ("socat", "capdo-aptcache", "unshare", "systemd-nspawn")
 
 
 def mount_points() -> list[str]:

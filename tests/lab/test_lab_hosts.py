@@ -104,6 +104,23 @@ def test_apt_update_goes_through_the_relay(capdo_lab: Lab, lab_ssh: SshRunner) -
     assert capdo_lab.relay_socket.is_socket()
 
 
+def test_hosts_share_one_download_of_a_package(capdo_lab: Lab, lab_ssh: SshRunner) -> None:
+    """The relay fetches a package from the mirror once; the other hosts get the cached copy."""
+    stats = capdo_lab.layout.run_dir / "aptcache-stats.json"
+    before = json.loads(stats.read_text())
+    digests = []
+    for spec in capdo_lab.hosts[:2]:
+        command = "cd /tmp && rm -f hello_*.deb && apt-get download hello >/dev/null"
+        done = lab_ssh(capdo_lab, spec.name, f"{command} && sha256sum hello_*.deb", timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+        digests.append(done.stdout.split()[0])
+    after = json.loads(stats.read_text())
+    assert digests[0] == digests[1]
+    assert after["hits"] - before["hits"] >= 1  # the second host at least came from the cache
+    assert after["misses"] - before["misses"] <= 1
+    assert after["served_bytes"] - before["served_bytes"] >= 2 * 20_000
+
+
 def test_kernel_wide_sysctls_are_read_only(capdo_lab: Lab, lab_ssh: SshRunner) -> None:
     name = capdo_lab.hosts[0].name
     before = Path("/proc/sys/kernel/domainname").read_text()

@@ -185,7 +185,7 @@ def test_cli_up_status_down(tmp_path: Path, lab_leftovers: LeftoverFinder) -> No
     assert down.returncode == 0, down.stderr
     assert "is down" in down.stdout
     # `up` ran in another process: its orphans were adopted by this (subreaper) process
-    reap_adopted(["socat", "unshare", "bash", "ssh"])
+    reap_adopted(["socat", "capdo-aptcache", "unshare", "bash", "ssh"])
     assert lab_leftovers(lab_id, workdir) == []
     after = _cli("status", "--workdir", str(workdir), "--format", "json")
     assert json.loads(after.stdout)["hosts"] == []

@@ -78,8 +78,8 @@ def test_run_counts_per_host_and_keeps_artifacts(
 def test_mitogen_is_switchable(tmp_path: Path) -> None:
     plugins = mitogen_strategy_dir()
     assert plugins is not None
-    assert (plugins / "mitogen_linear.py").is_file()
+    assert (plugins / "mitogen_free.py").is_file()
     on = run_environment({}, tmp_path, mitogen=True)
-    assert on["ANSIBLE_STRATEGY"] == "mitogen_linear"
+    assert on["ANSIBLE_STRATEGY"] == "mitogen_free"
     assert on["ANSIBLE_STRATEGY_PLUGINS"] == str(plugins)
     assert "ANSIBLE_STRATEGY" not in run_environment({}, tmp_path, mitogen=False)

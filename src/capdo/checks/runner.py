@@ -17,6 +17,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -106,6 +107,12 @@ def default_jobs(count: int) -> int:
     return max(1, min(count, os.cpu_count() or 1))
 
 
+def worker_environment(base: Mapping[str, str]) -> dict[str, str]:
+    """A check worker loads only capdo's plugin (``-p``): pytest plugins that happen to be
+    installed (hypothesis alone imports for 1.5 s) are not auto-loaded in every worker."""
+    return {**base, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+
+
 def _shards(targets: list[ServerTarget], jobs: int) -> list[list[ServerTarget]]:
     shards: list[list[ServerTarget]] = [[] for _ in range(jobs)]
     for index, target in enumerate(targets):
@@ -181,7 +188,11 @@ def run_checks(options: RunOptions) -> RunSummary:
             ]
             with log.open("wb") as sink:
                 proc = subprocess.Popen(
-                    argv, stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+                    argv,
+                    stdout=sink,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    env=worker_environment(os.environ),
                 )
             procs.append((proc, shard, out, log, time.monotonic()))
         for proc, shard, out, log, began in procs:

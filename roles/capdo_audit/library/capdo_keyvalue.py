@@ -1,0 +1,1 @@
+../../capdo_accounts/library/capdo_keyvalue.py
