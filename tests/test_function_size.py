@@ -18,8 +18,6 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 MAX_BODY_LINES = 100
 
 LONG = {
-    "capdo/compliance/evaluate.py::evaluate": "being split into host, system and score steps",
-    "capdo/network/model.py::device_view": "being replaced by the typed device view",
     "capdo/network/firewall.py::firewall_view": "to be split with the typed network views",
 }
 

@@ -285,6 +285,10 @@ class Lab:
             self._children.append(proc)
             hs.process = ProcRef.of(proc.pid)
             state.save(self.state_path, st)
+        self._reach_hosts(st)
+
+    def _reach_hosts(self, st: state.LabState) -> None:
+        """Write the SSH client files for the started hosts and wait for their banners."""
         targets = [
             sshconfig.SshTarget(spec.name, spec.address, sshconfig.read_host_key(Path(hs.root)))
             for spec, hs in zip(self.hosts, st.hosts, strict=True)
