@@ -127,6 +127,7 @@ def run(cat: Catalogue, n_targets: int, seed: int) -> float:
         counted += 1
 
     started = time.perf_counter()
+    cpu_started = time.process_time()
     index = ResultIndex()
     add = index.add
     for rid, target_id, status in rows:
@@ -143,11 +144,13 @@ def run(cat: Catalogue, n_targets: int, seed: int) -> float:
         sink=sink,
     )
     wall = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     meets = sum(1 for v in result.systems if v.meets)
     print(
         f"targets={n_targets:>6} systems={len(systems):>4} results={len(index):>9,} "
         f"findings={counted:>9,} meets={meets}/{len(systems)} | generate {generated:6.2f} s | "
-        f"index {indexed:6.2f} s | index+evaluate {wall:6.2f} s | peak RSS {peak_rss_mb():7.1f} MB"
+        f"index {indexed:6.2f} s | index+evaluate {wall:6.2f} s ({cpu:.2f} s CPU, load "
+        f"{os.getloadavg()[0]:.1f}) | peak RSS {peak_rss_mb():7.1f} MB"
     )
     return wall
 
