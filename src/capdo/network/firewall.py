@@ -20,35 +20,31 @@ schedule (NET.18).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from ipaddress import IPv4Network
 from typing import TYPE_CHECKING, Any
 
+from capdo.inventory.model import FIREWALL_SERVICES
+
 if TYPE_CHECKING:
-    from capdo.inventory.model import NetworkDevice, Server
+    from capdo.inventory.model import FirewallPolicy, NetworkDevice, Server
     from capdo.network.model import NetworkContext
 
 WAN, INTERNET = "wan", "internet"
 UNTRUSTED = frozenset({WAN, INTERNET})
 PUBLISHED_ROLES = {"web": ("https",), "sso": ("https",), "mail-gateway": ("smtp",)}
 SERVICE_ROLES = frozenset({"web", "app", "api-gateway", "sso"})
-SERVICES: dict[str, tuple[str, str]] = {
-    # name → (protocol, port or range)
-    "https": ("tcp", "443"),
-    "http": ("tcp", "80"),
-    "ssh": ("tcp", "22"),
-    "smtp": ("tcp", "25"),
-    "syslog": ("udp", "514"),
-    "dns": ("udp", "53"),
-    "ntp": ("udp", "123"),
-    "snmp": ("udp", "161"),
-    "sip": ("tcp", "5060-5061"),
-    "sip-udp": ("udp", "5060"),
-    "h323": ("tcp", "1720"),
-    "rtp": ("udp", "16384-32767"),
-    "app": ("tcp", "8080"),
-    "database": ("tcp", "5432"),
-}
+SERVICES = FIREWALL_SERVICES
+"""name → (protocol, port or range); flows may also name ``tcp/PORT`` / ``udp/FIRST-LAST``."""
+
+
+def service_object(service: str) -> dict[str, str]:
+    """The firewall's service object for a name (``https``) or a port (``tcp/8443``)."""
+    if service in SERVICES:
+        protocol, port = SERVICES[service]
+    else:
+        protocol, _, port = service.partition("/")
+    return {"name": f"capdo-{service.replace('/', '-')}", "protocol": protocol, "port": port}
 
 
 @dataclass(frozen=True)
@@ -61,6 +57,11 @@ class Flow:
     inspect: bool
     """Intrusion prevention and anti-malware on this flow."""
     name: str
+    action: str = "permit"
+    log: bool = True
+    """Sessions logged (a deny always is)."""
+    vip: str | None = None
+    """The published service's translation (public address → the one destination host)."""
 
 
 def _hosts(servers: list[Server]) -> tuple[str, ...]:
@@ -68,12 +69,154 @@ def _hosts(servers: list[Server]) -> tuple[str, ...]:
 
 
 def firewall_view(ctx: NetworkContext, device: NetworkDevice) -> dict[str, Any]:
-    """Zones, flows and profiles for a firewall; ``{}`` for any other device."""
+    """Zones, flows, translations, profiles and HA for a firewall; ``{}`` for any other
+    device. The site's explicit policy (``firewall_policies``) comes first: its flows replace
+    the derived flows of the same (source, destination) pair and add the others."""
     if device.role != "firewall":
         return {}
     inventory = ctx.inventory
     zones = [z for z in inventory.zones if z.site == device.site]
-    kind_of = {z.id: z.kind for z in zones}
+    kind_of: dict[str, str] = {z.id: z.kind for z in zones}
+    policy = next((p for p in inventory.firewall_policies if p.site == device.site), None)
+    explicit = _explicit_flows(ctx, policy, kind_of)
+    pairs = {(f.source, f.destination) for f in explicit}
+    derived = _derived_flows(ctx, device, kind_of) if policy is None or policy.derived else []
+    flows: list[Flow] = []
+    names: set[str] = set()
+    for flow in (*explicit, *(f for f in derived if (f.source, f.destination) not in pairs)):
+        name = flow.name or f"{len(flows) + 1}-{flow.source}-{flow.destination}"[:35]
+        if name in names:
+            name = f"{len(flows) + 1}-{name}"[:35]
+        names.add(name)
+        flows.append(replace(flow, name=name))
+
+    vlans = {v.zone: v for v in ctx.vlans_of_site.get(device.site, ())}
+    zone_rows = []
+    for area in zones:
+        vlan = vlans.get(area.id)
+        prefix: IPv4Network = vlan.prefix if vlan is not None else area.prefixes[0]
+        if area.id == device.zone:  # the firewall's own management port sits in this zone
+            vlan = None
+        last = prefix.broadcast_address - (2 if prefix.num_addresses > 4 else 1)
+        zone_rows.append(
+            {
+                "id": area.id,
+                "kind": area.kind,
+                "vlan": vlan.id if vlan is not None else None,
+                "interface": (
+                    f"vl{vlan.id}"
+                    if vlan is not None
+                    else "mgmt"
+                    if area.id == device.zone
+                    else None
+                ),
+                "prefixes": [_net(p) for p in area.prefixes],
+                "ip": str(last),
+                "mask": str(prefix.netmask),
+                "prefixlen": prefix.prefixlen,
+            }
+        )
+    used = sorted({s for f in flows for s in f.services})
+    vips = {f.vip: f for f in flows if f.vip is not None}
+    hosts = sorted({a for f in flows if f.vip is None for a in f.addresses})
+    published = policy.published if policy is not None else ()
+    return {
+        "zones": zone_rows,
+        "untrusted": sorted(UNTRUSTED),
+        "hosts": [_host(a) for a in hosts],
+        "vips": [
+            {
+                "name": _vip_name(p.name),
+                "public": str(p.public_address),
+                "inside": vips[_vip_name(p.name)].addresses[0].split("/")[0],
+            }
+            for p in published
+            if _vip_name(p.name) in vips
+        ],
+        "flows": [
+            {
+                "id": index,
+                "name": flow.name,
+                "source": flow.source,
+                "destination": flow.destination,
+                "addresses": (
+                    [{**_host(flow.addresses[0]), "name": flow.vip}]
+                    if flow.vip is not None
+                    else [_host(a) for a in flow.addresses]
+                ),
+                "services": [service_object(s)["name"] for s in flow.services],
+                "inspect": flow.inspect,
+                "action": flow.action,
+                "log": flow.log or flow.action == "deny",
+                "vip": flow.vip,
+            }
+            for index, flow in enumerate(flows, start=1)
+        ],
+        "services": [service_object(name) for name in used],
+        "ips_profile": "capdo-ips",
+        "av_profile": "capdo-av",
+        "ha": ha_view(ctx, device),
+    }
+
+
+def _vip_name(name: str) -> str:
+    return f"vip-{name}"[:35]
+
+
+def _inspected(source: str, destination: str, kind_of: dict[str, str]) -> bool:
+    return source in UNTRUSTED or kind_of.get(source) == "user" or destination == INTERNET
+
+
+def _explicit_flows(
+    ctx: NetworkContext, policy: FirewallPolicy | None, kind_of: dict[str, str]
+) -> list[Flow]:
+    """The site's declared flows, then its published services (Internet → DMZ host through
+    a public address). Flows naming zones of other sites are left out (validation says so)."""
+    if policy is None:
+        return []
+    servers = ctx.index.servers
+    known = set(kind_of) | UNTRUSTED
+    out: list[Flow] = []
+    for flow in policy.flows:
+        if flow.source not in known or flow.destination not in known:
+            continue
+        hosts = [f"{servers[n].address}/32" for n in flow.servers if n in servers]
+        hosts += [str(a) for a in flow.addresses]
+        out.append(
+            Flow(
+                flow.source,
+                flow.destination,
+                tuple(dict.fromkeys(hosts)),
+                tuple(dict.fromkeys(flow.services)),
+                flow.action == "permit" and _inspected(flow.source, flow.destination, kind_of),
+                flow.name or "",
+                flow.action,
+                flow.log,
+            )
+        )
+    for item in policy.published:
+        server = servers.get(item.server)
+        if server is None or kind_of.get(server.zone) != "dmz":
+            continue
+        out.append(
+            Flow(
+                INTERNET,
+                server.zone,
+                (f"{server.address}/32",),
+                tuple(dict.fromkeys(item.services)),
+                True,
+                f"publish-{item.name}"[:35],
+                vip=_vip_name(item.name),
+            )
+        )
+    return out
+
+
+def _derived_flows(
+    ctx: NetworkContext, device: NetworkDevice, kind_of: dict[str, str]
+) -> list[Flow]:
+    """What the model's roles and zone kinds need (see the module's docstring)."""
+    inventory = ctx.inventory
     servers = [s for s in inventory.servers if s.zone in kind_of]
     by_role: dict[str, list[Server]] = {}
     for server in servers:
@@ -86,9 +229,7 @@ def firewall_view(ctx: NetworkContext, device: NetworkDevice) -> dict[str, Any]:
     def add(src: str, dst: str, hosts: tuple[str, ...], services: tuple[str, ...]) -> None:
         if src == dst or (dst not in kind_of and dst not in UNTRUSTED):
             return
-        inspect = src in UNTRUSTED or kind_of.get(src) == "user" or dst == INTERNET
-        name = f"{len(flows) + 1}-{src}-{dst}"[:35]
-        flows.append(Flow(src, dst, hosts, services, inspect, name))
+        flows.append(Flow(src, dst, hosts, services, _inspected(src, dst, kind_of), ""))
 
     def zones_of(group: list[Server]) -> dict[str, list[Server]]:
         found: dict[str, list[Server]] = {}
@@ -96,8 +237,8 @@ def firewall_view(ctx: NetworkContext, device: NetworkDevice) -> dict[str, Any]:
             found.setdefault(server.zone, []).append(server)
         return found
 
-    users = [z.id for z in zones if z.kind == "user"]
-    management = [z.id for z in zones if z.kind == "management"]
+    users = [z for z, k in kind_of.items() if k == "user"]
+    management = [z for z, k in kind_of.items() if k == "management"]
     for role, services in PUBLISHED_ROLES.items():
         for zone, group in zones_of(by_role.get(role, [])).items():
             if kind_of[zone] == "dmz":
@@ -136,57 +277,38 @@ def firewall_view(ctx: NetworkContext, device: NetworkDevice) -> dict[str, Any]:
         add(src, INTERNET, (), ("http", "https"))
     for src in (z for z, k in kind_of.items() if k == "dmz"):
         add(src, INTERNET, (), ("https", "smtp") if by_role.get("mail-gateway") else ("https",))
+    return flows
 
-    vlans = {v.zone: v for v in ctx.vlans_of_site.get(device.site, ())}
-    zone_rows = []
-    for area in zones:
-        vlan = vlans.get(area.id)
-        prefix: IPv4Network = vlan.prefix if vlan is not None else area.prefixes[0]
-        if area.id == device.zone:  # the firewall's own management port sits in this zone
-            vlan = None
-        last = prefix.broadcast_address - (2 if prefix.num_addresses > 4 else 1)
-        zone_rows.append(
-            {
-                "id": area.id,
-                "kind": area.kind,
-                "vlan": vlan.id if vlan is not None else None,
-                "interface": (
-                    f"vl{vlan.id}"
-                    if vlan is not None
-                    else "mgmt"
-                    if area.id == device.zone
-                    else None
-                ),
-                "prefixes": [_net(p) for p in area.prefixes],
-                "ip": str(last),
-                "mask": str(prefix.netmask),
-                "prefixlen": prefix.prefixlen,
-            }
-        )
-    used = sorted({s for f in flows for s in f.services})
-    hosts = sorted({a for f in flows for a in f.addresses})
+
+def ha_view(ctx: NetworkContext, device: NetworkDevice) -> dict[str, Any] | None:
+    """An HA pair: the firewalls of the device's site and platform that share its redundancy
+    group (exactly two). The first by name is the preferred primary; the heartbeat link
+    takes 169.254.<group id>.1/.2 (link-local, never routed). None for a lone firewall."""
+    if device.redundancy_group is None:
+        return None
+    members = sorted(
+        d.name
+        for d in ctx.inventory.devices
+        if d.role == "firewall"
+        and d.site == device.site
+        and d.platform == device.platform
+        and d.redundancy_group == device.redundancy_group
+    )
+    if len(members) != 2:
+        return None
+    position = members.index(device.name)
+    group_id = sum(device.redundancy_group.encode()) % 255 + 1
+    own, peer = (1, 2) if position == 0 else (2, 1)
     return {
-        "zones": zone_rows,
-        "untrusted": sorted(UNTRUSTED),
-        "hosts": [_host(a) for a in hosts],
-        "flows": [
-            {
-                "id": index,
-                "name": flow.name,
-                "source": flow.source,
-                "destination": flow.destination,
-                "addresses": [_host(a) for a in flow.addresses],
-                "services": [f"capdo-{s}" for s in flow.services],
-                "inspect": flow.inspect,
-            }
-            for index, flow in enumerate(flows, start=1)
-        ],
-        "services": [
-            {"name": f"capdo-{name}", "protocol": SERVICES[name][0], "port": SERVICES[name][1]}
-            for name in used
-        ],
-        "ips_profile": "capdo-ips",
-        "av_profile": "capdo-av",
+        "group": device.redundancy_group,
+        "group_id": group_id,
+        "members": members,
+        "peer": members[1 - position],
+        "primary": position == 0,
+        "priority": 200 if position == 0 else 100,
+        "heartbeat_ip": f"169.254.{group_id}.{own}",
+        "peer_heartbeat_ip": f"169.254.{group_id}.{peer}",
+        "heartbeat_mask": "255.255.255.252",
     }
 
 
@@ -201,5 +323,12 @@ def _net(prefix: IPv4Network) -> dict[str, str]:
 
 
 def _host(cidr: str) -> dict[str, str]:
-    address = cidr.split("/", maxsplit=1)[0]
-    return {"name": f"host-{address}", "ip": address, "mask": "255.255.255.255"}
+    network = IPv4Network(cidr)
+    address = str(network.network_address)
+    name = f"host-{address}" if network.prefixlen == 32 else f"addr-{address}-{network.prefixlen}"
+    return {
+        "name": name,
+        "ip": address,
+        "mask": str(network.netmask),
+        "prefixlen": str(network.prefixlen),
+    }
