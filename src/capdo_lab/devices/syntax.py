@@ -245,6 +245,7 @@ USG = replace(
             "policy",
             "action",
             "vlan-type",
+            "service-manage",
             "http-detect",
             "smtp-detect",
             "address",
