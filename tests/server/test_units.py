@@ -36,7 +36,7 @@ def test_servers_carry_level_requirements_and_params() -> None:
     assert int(web.params["password_history"]) >= 1
     assert servers["lab-mcu01"].level == 2
     assert "SRV.18" not in servers["lab-mcu01"].requirements
-    assert web.management_prefixes == ("198.18.0.0/27", "198.18.2.0/27")
+    assert web.management_prefixes == ("198.18.0.0/27",)  # its data centre only (issue 15 item 6)
     assert [s["name"] for s in web.log_servers] == ["lab-log01"]
 
 

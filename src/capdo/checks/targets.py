@@ -197,7 +197,7 @@ def load_servers(estate_dir: Path, selection: Selection | None = None) -> list[S
             ssh_config=ssh_config,
             log_servers=tuple(dict(s) for s in common.get("capdo_log_servers", ())),
             ntp_servers=tuple(str(s) for s in common.get("capdo_ntp_servers", ())),
-            management_prefixes=tuple(common.get("capdo_management_prefixes", ())),
+            management_prefixes=tuple(hv.get("capdo_management_prefixes", ())),
             groups=tuple(sorted(memberships.get(name, set()))),
         )
         if _selected(target, sel):

@@ -64,16 +64,6 @@ class Planner:
         self.root = root
         self.index = EstateIndex(inventory)
         self.catalogue_dir = catalogue_dir_for(root)
-        self.management_prefixes = tuple(
-            sorted(
-                {
-                    str(prefix)
-                    for zone in inventory.zones
-                    if zone.kind == "management"
-                    for prefix in zone.prefixes
-                }
-            )
-        )
         defaults = inventory.estate.defaults
         self.log_hosts = tuple(
             str(self.index.servers[name].address)
@@ -104,7 +94,7 @@ class Planner:
             ntp_servers=self.inventory.estate.defaults.ntp_servers,
             syslog_server=syslog,
             admin_user=admin_user,
-            mgmt_allow=self.management_prefixes,
+            mgmt_allow=tuple(str(p) for p in self.index.management.for_site(endpoint.site)),
             auto_answer_allow=(mcu_address,) if mcu_address else (),
             idle_timeout_minutes=_int_param(params, "idle_timeout_minutes", DEFAULT_IDLE_MINUTES),
             lockout_attempts=_int_param(params, "lockout_attempts", DEFAULT_LOCKOUT_ATTEMPTS),

@@ -336,8 +336,9 @@ class Province:
             self.uplinks(f"{site}-wan-01", site, dc.kind, spec, n)
 
     def datacentre_links(self, dc: DatacentreSpec) -> None:
-        """Links inside one data centre: core k – WAN router k (OSPF, so that the sites learn
-        the data-centre zones), core k – firewall k and firewall k – WAN router k (static)."""
+        """Links inside one data centre: core k – WAN router k (the estate's routing: the
+        management zone), core k – firewall k and firewall k – WAN router k (static: the zones
+        behind the firewall, see capdo.network.routing)."""
         site = self.id(dc.id)
         devices = {d["name"]: d for d in self.kinds["devices"] if d["site"] == site}
         used: dict[str, int] = {}
@@ -354,14 +355,14 @@ class Province:
             )
             if core not in devices:
                 break
-            pairs = [("core-wan", core, wan, "ospf")] if wan in devices else []
+            pairs = [("core-wan", core, wan, self.d.wan.routing)] if wan in devices else []
             if fw in devices:
                 pairs.append(("core-firewall", core, fw, "static"))
                 if wan in devices:
                     pairs.append(("firewall-wan", fw, wan, "static"))
             for kind, a, z, protocol in pairs:
                 base, n = 4 * n, n + 1
-                routing = {"protocol": protocol}
+                routing: dict[str, str] = {"protocol": protocol}
                 if protocol == "ospf":
                     routing["area"] = "0.0.0.0"
                 self.kinds["links"].append(
@@ -603,7 +604,11 @@ class Province:
                     "address": f"{self.addr(self.wan_block, third, fourth + 2)}/30",
                 },
                 "bandwidth_mbps": mbps,
-                "routing": {"protocol": "ospf", "area": area},
+                "routing": (
+                    {"protocol": "ospf", "area": area}
+                    if self.d.wan.routing == "ospf"
+                    else {"protocol": "static"}
+                ),
                 "role": role,
             }
         )

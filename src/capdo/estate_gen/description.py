@@ -127,6 +127,9 @@ class WanSpec(Spec):
     tiers: dict[Tier, TierLinks] = {}
     dual_homed: dict[Tier, Literal["all", "none"] | int | tuple[str, ...]] = {}
     """Per tier: all, none, the first N sites, or a list of site ids."""
+    routing: Literal["ospf", "static"] = "ospf"
+    """How routes travel between the sites and the data centres (the estate's ``routing``):
+    OSPF (areas per tier) or static routes."""
 
 
 class EndpointModel(Spec):

@@ -67,6 +67,7 @@ def estate_file(
     if e.security_unit is not None:
         estate["security_unit"] = e.security_unit.model_dump(exclude_none=True)
     estate["regimes"] = list(e.regimes)
+    estate["routing"] = desc.wan.routing
     estate["defaults"] = {
         "ssh_user": "capdo",
         "server_credential": "server-admin",

@@ -65,6 +65,7 @@ def host_variables(
         "capdo_zone": obj.zone,
         "capdo_systems": list(index.systems_of.get(target.name, ())),
         "capdo_level": level,
+        "capdo_management_prefixes": [str(p) for p in index.management.for_site(obj.site)],
     }
     if target.kind == "server" and level is not None and catalogue_dir is not None:
         wanted = baseline("server", level, inventory.estate.regimes, catalogue_dir)
@@ -133,9 +134,6 @@ def build_view(inventory: Inventory, root: Path, index: EstateIndex | None = Non
             for name in defaults.log_servers
             if name in index.servers
         ],
-        "capdo_management_prefixes": sorted(
-            {str(p) for z in inventory.zones if z.kind == "management" for p in z.prefixes}
-        ),
     }
     for target in index.targets():
         name = target.name

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
+from capdo.inventory.management import ManagementSources, management_sources
 from capdo.inventory.model import (
     Endpoint,
     InformationSystem,
@@ -85,6 +86,11 @@ class EstateIndex:
     def zone_of(self, name: str) -> str | None:
         target = self.target(name)
         return target.obj.zone if target is not None else None
+
+    @cached_property
+    def management(self) -> ManagementSources:
+        """Where each target admits management from (``capdo.inventory.management``)."""
+        return management_sources(self.inventory)
 
     @cached_property
     def systems_of(self) -> dict[str, tuple[str, ...]]:

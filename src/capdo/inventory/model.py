@@ -118,6 +118,11 @@ class Estate(Model):
     connection_overlay: PathText | None = None
     """A file (relative to the estate directory) with per-target connection overrides, e.g.
     written by the lab; read when it exists."""
+    routing: Literal["ospf", "static"] = "ospf"
+    """How routes travel between the sites and the data centres: ``ospf`` (sites learn the
+    data-centre zones they need; what OSPF installs is filtered to them) or ``static`` (a route
+    per needed prefix, the backup link at a higher distance). WAN and core–WAN links use this
+    protocol; see ``capdo.network.routing`` for the design."""
     endpoint_ca: PathText | None = None
     """The CA certificate (PEM, inside the estate directory, relative to it) that signs the
     endpoints' management certificates: endpoint probes send credentials only to a peer whose

@@ -323,6 +323,21 @@ def rule_links(inv: Inventory, idx: EstateIndex, res: LoadResult) -> Iterator[Fi
                 used[key] = link.id
 
 
+ESTATE_ROUTED_LINKS = frozenset({"wan", "core-wan"})
+"""Link kinds whose routing protocol is the estate's choice (``estate.routing``)."""
+
+
+def rule_link_routing(inv: Inventory, idx: EstateIndex, res: LoadResult) -> Iterator[Finding]:
+    choice = inv.estate.routing
+    for link in inv.links:
+        if link.kind in ESTATE_ROUTED_LINKS and link.routing.protocol != choice:
+            yield Finding(
+                "link-routing",
+                res.origin("links", link.id, "routing", "protocol"),
+                {"link": link.id, "protocol": link.routing.protocol, "choice": choice},
+            )
+
+
 def rule_vlans(inv: Inventory, idx: EstateIndex, res: LoadResult) -> Iterator[Finding]:
     for lan in inv.lan:
         seen: set[int] = set()
@@ -518,6 +533,7 @@ RULES: tuple[Rule, ...] = (
     rule_address_in_zone,
     rule_prefix_overlap,
     rule_links,
+    rule_link_routing,
     rule_vlans,
     rule_server_systems,
     rule_device_systems,

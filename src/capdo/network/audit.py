@@ -188,7 +188,7 @@ def load_targets(
         except ConfigReadError as exc:
             missing[device.name] = ("network.error.unreadable", f"{device.name}.cfg:{exc}")
             continue
-        view = device_view(estate.context, device)
+        view = device_view(estate.context, device).as_dict()
         target = AuditTarget(
             device,
             info,

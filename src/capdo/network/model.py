@@ -14,37 +14,29 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from pathlib import Path
-from typing import Any
 
 from capdo.exports.baseline import Baseline, baseline
 from capdo.inventory.index import EstateIndex
+from capdo.inventory.management import CENTRAL_SITE_KINDS
 from capdo.inventory.model import Inventory, Link, LinkEnd, NetworkDevice, Vlan
 from capdo.network.firewall import firewall_view
+from capdo.network.routing import ADVERTISED_CENTRAL_ZONES, CENTRAL_PREFIX_LIST, RoutingPlan
+from capdo.network.view import (
+    Address,
+    DeviceView,
+    Interface,
+    Management,
+    Ospf,
+    OspfArea,
+    Prefix,
+    Security,
+    VlanView,
+    Vrrp,
+)
 
 GATEWAY_ROLES = ("core", "distribution", "wan-router")
 ROUTED_ROLES = frozenset({"core", "distribution", "wan-router", "internet-router", "firewall"})
-CENTRAL_SITE_KINDS = frozenset({"datacentre", "dr-site"})
 BACKUP_OSPF_COST = 100
-ADVERTISED_CENTRAL_ZONES = frozenset(
-    {"management", "security", "video-conference", "server", "dmz"}
-)
-"""Zones of a data centre whose prefixes its core announces to the sites (log servers, MCUs,
-services, administration); databases, backups and the centre's own users stay unannounced."""
-BACKUP_STATIC_DISTANCE = 250
-
-
-def _net(network: IPv4Network) -> dict[str, str]:
-    return {
-        "network": str(network.network_address),
-        "mask": str(network.netmask),
-        "wildcard": str(network.hostmask),
-        "prefixlen": str(network.prefixlen),
-        "cidr": str(network),
-    }
-
-
-def _addr(interface: IPv4Interface) -> dict[str, str]:
-    return {"ip": str(interface.ip), **_net(interface.network)}
 
 
 @dataclass
@@ -88,10 +80,12 @@ class NetworkContext:
     @cached_property
     def central_management(self) -> tuple[IPv4Network, ...]:
         """Management prefixes of the data centres: where administrators connect from."""
-        central = {s.id for s in self.inventory.sites if s.kind in CENTRAL_SITE_KINDS}
-        zones = [z for z in self.inventory.zones if z.kind == "management"]
-        picked = [p for z in zones if z.site in central for p in z.prefixes]
-        return tuple(picked or [p for z in zones for p in z.prefixes])
+        return self.index.management.central
+
+    @cached_property
+    def routing(self) -> RoutingPlan:
+        """The estate's routing design (``capdo.network.routing``)."""
+        return RoutingPlan(self)
 
     @cached_property
     def log_hosts(self) -> list[str]:
@@ -110,49 +104,72 @@ class NetworkContext:
         return resolved, assumed, found
 
 
-def device_view(ctx: NetworkContext, device: NetworkDevice) -> dict[str, Any]:
-    """Everything a template needs for one device, as plain data."""
+def device_view(ctx: NetworkContext, device: NetworkDevice) -> DeviceView:
+    """Everything a template needs for one device, as a frozen view."""
     level, assumed, base = ctx.baseline_for(device)
-    params = base.params
-    interfaces: list[dict[str, Any]] = []
-    vlans: list[dict[str, Any]] = []
-    areas: dict[str, list[dict[str, str]]] = defaultdict(list)
-    passive: list[dict[str, Any]] = []
-    statics: list[dict[str, Any]] = []
-    default_gateway: str | None = None
+    areas: dict[str, list[Prefix]] = defaultdict(list)
+    interfaces = [
+        _link_interface(link, mine, peer, areas)
+        for link, mine, peer in ctx.link_ends.get(device.name, ())
+    ]
+    lan = _lan_side(ctx, device)
+    interfaces.extend(lan.interfaces)
+    return DeviceView(
+        name=device.name,
+        hostname=device.name,
+        platform=device.platform,
+        role=device.role,
+        site=device.site,
+        model=device.model,
+        level=level,
+        level_assumed=assumed,
+        requirements=tuple(sorted(set(base.requirements))),
+        params=dict(base.params),
+        interfaces=tuple(interfaces),
+        vlans=lan.vlans,
+        vrfs=tuple(dict.fromkeys(i.vrf for i in interfaces if i.vrf is not None)),
+        ospf=_ospf(ctx, device, interfaces, areas),
+        static_routes=tuple(ctx.routing.static_routes(device)),
+        default_gateway=lan.default_gateway,
+        management=lan.management,
+        security=_security(ctx, device, base),
+        firewall=firewall_view(ctx, device),
+    )
 
-    for link, mine, peer in ctx.link_ends.get(device.name, ()):
-        assert mine.interface is not None
-        _name, _, sub = mine.interface.partition(".")
-        peer_name = peer.device or peer.external or "?"
-        peer_where = f"{peer_name} {peer.interface}" if peer.interface else peer_name
-        circuit = f" {link.circuit_id}" if link.circuit_id else ""
-        cost = link.routing.cost or (BACKUP_OSPF_COST if link.role == "backup" else None)
-        interfaces.append(
-            {
-                "name": mine.interface,
-                "kind": link.kind,
-                "description": f"{link.kind.upper()} {link.role} {link.id} to {peer_where}"
-                f" [{link.provider}{circuit}]",
-                "address": _addr(mine.address),
-                "dot1q": int(sub) if sub.isdigit() else None,
-                "ospf_cost": cost if link.routing.protocol == "ospf" else None,
-                "vrrp": None,
-                "vlan": None,
-            }
-        )
-        if link.routing.protocol == "ospf":
-            areas[link.routing.area or "0.0.0.0"].append(_net(mine.address.network))
-        elif link.routing.protocol == "static":
-            statics.append(
-                {
-                    **_net(IPv4Network("0.0.0.0/0")),
-                    "next_hop": str(peer.address.ip),
-                    "distance": BACKUP_STATIC_DISTANCE if link.role == "backup" else None,
-                    "description": f"{link.id} {link.role}",
-                }
-            )
 
+def _link_interface(
+    link: Link, mine: LinkEnd, peer: LinkEnd, areas: dict[str, list[Prefix]]
+) -> Interface:
+    """One link end of the device; an OSPF link's network goes to its area in ``areas``."""
+    assert mine.interface is not None
+    _name, _, sub = mine.interface.partition(".")
+    peer_name = peer.device or peer.external or "?"
+    peer_where = f"{peer_name} {peer.interface}" if peer.interface else peer_name
+    circuit = f" {link.circuit_id}" if link.circuit_id else ""
+    cost = link.routing.cost or (BACKUP_OSPF_COST if link.role == "backup" else None)
+    if link.routing.protocol == "ospf":
+        areas[link.routing.area or "0.0.0.0"].append(Prefix.of(mine.address.network))
+    return Interface(
+        name=mine.interface,
+        kind=link.kind,
+        description=f"{link.kind.upper()} {link.role} {link.id} to {peer_where}"
+        f" [{link.provider}{circuit}]",
+        address=Address.of_interface(mine.address),
+        dot1q=int(sub) if sub.isdigit() else None,
+        ospf_cost=cost if link.routing.protocol == "ospf" else None,
+    )
+
+
+@dataclass(frozen=True)
+class _LanSide:
+    vlans: tuple[VlanView, ...]
+    interfaces: tuple[Interface, ...]
+    management: Management
+    default_gateway: str | None
+
+
+def _lan_side(ctx: NetworkContext, device: NetworkDevice) -> _LanSide:
+    """VLANs, the management interface and, on a site gateway, the VLAN interfaces."""
     site_vlans = ctx.vlans_of_site.get(device.site, ())
     gateways = ctx.gateways_of_site.get(device.site, [])
     is_gateway = device.name in gateways and bool(site_vlans)
@@ -161,138 +178,136 @@ def device_view(ctx: NetworkContext, device: NetworkDevice) -> dict[str, Any]:
         shown = site_vlans
     else:
         shown = (mgmt_vlan,) if mgmt_vlan is not None else ()
-    vlans = [{"id": v.id, "name": v.name} for v in shown]
-    management: dict[str, Any]
-    if mgmt_vlan is not None:
-        own = IPv4Interface(f"{device.address}/{mgmt_vlan.prefix.prefixlen}")
-        vrrp = None
-        if is_gateway and mgmt_vlan.gateway is not None and mgmt_vlan.gateway != device.address:
-            vrrp = {"group": mgmt_vlan.id % 255 or 1, "ip": str(mgmt_vlan.gateway)}
-        interfaces.append(_svi(mgmt_vlan, own, vrrp, "management"))
-        management = {"vlan": mgmt_vlan.id, "loopback": False, "address": _addr(own)}
-        if not is_gateway and device.role not in ROUTED_ROLES and mgmt_vlan.gateway is not None:
-            default_gateway = str(mgmt_vlan.gateway)
-    else:
+    vlans = tuple(VlanView(id=v.id, name=v.name) for v in shown)
+    if mgmt_vlan is None:
         own = IPv4Interface(f"{device.address}/32")
-        interfaces.append(
-            {
-                "name": None,
-                "kind": "loopback",
-                "description": "management and router id",
-                "address": _addr(own),
-                "dot1q": None,
-                "ospf_cost": None,
-                "vrrp": None,
-                "vlan": None,
-            }
+        loopback = Interface(
+            name=None,
+            kind="loopback",
+            description="management and router id",
+            address=Address.of_interface(own),
         )
-        management = {"vlan": None, "loopback": True, "address": _addr(own)}
+        management = Management(vlan=None, loopback=True, address=loopback.address)
+        return _LanSide(vlans, (loopback,), management, None)
+    own = IPv4Interface(f"{device.address}/{mgmt_vlan.prefix.prefixlen}")
+    vrrp = None
+    if is_gateway and mgmt_vlan.gateway is not None and mgmt_vlan.gateway != device.address:
+        vrrp = Vrrp(group=mgmt_vlan.id % 255 or 1, ip=str(mgmt_vlan.gateway))
+    interfaces = [_svi(mgmt_vlan, own, vrrp, "management")]
+    default_gateway = None
+    if not is_gateway and device.role not in ROUTED_ROLES and mgmt_vlan.gateway is not None:
+        default_gateway = str(mgmt_vlan.gateway)
     if is_gateway:
-        for vlan in site_vlans:
-            if vlan is mgmt_vlan:
-                continue
-            address, vrrp = _gateway_address(vlan, gateways.index(device.name), len(gateways))
-            if address is not None:
-                interfaces.append(_svi(vlan, address, vrrp, "lan"))
+        interfaces.extend(_gateway_svis(ctx, device, mgmt_vlan))
+    management = Management(vlan=mgmt_vlan.id, loopback=False, address=Address.of_interface(own))
+    return _LanSide(vlans, tuple(interfaces), management, default_gateway)
+
+
+def _gateway_svis(ctx: NetworkContext, device: NetworkDevice, mgmt_vlan: Vlan) -> list[Interface]:
+    """A site gateway's VLAN interfaces (other than management): the gateway address, or its
+    own address with the gateway shared by VRRP; in a data centre with a firewall, in the
+    zone's VRF (``capdo.network.routing``)."""
+    gateways = ctx.gateways_of_site[device.site]
+    legs = ctx.routing.firewall_legs(device.site)
+    found = []
+    for vlan in ctx.vlans_of_site.get(device.site, ()):
+        if vlan is mgmt_vlan:
+            continue
+        position = gateways.index(device.name)
+        address, group = _gateway_address(vlan, position, len(gateways), legs.get(vlan.zone))
+        if address is not None:
+            vrf = ctx.routing.vrf_of(device, vlan)
+            found.append(_svi(vlan, address, group, "lan", vrf))
+    return found
+
+
+def _ospf(
+    ctx: NetworkContext,
+    device: NetworkDevice,
+    interfaces: list[Interface],
+    areas: dict[str, list[Prefix]],
+) -> Ospf | None:
+    """OSPF over the device's OSPF links, announcing its LAN side as passive interfaces (a data
+    centre's core announces only the zones the sites need)."""
+    if not areas:
+        return None
     central = ctx.index.sites.get(device.site)
     restrict = device.role == "core" and central is not None and central.kind in CENTRAL_SITE_KINDS
+    site_vlans = ctx.vlans_of_site.get(device.site, ())
     kinds = {v.id: ctx.index.zones[v.zone].kind for v in site_vlans if v.zone in ctx.index.zones}
-    if areas:
-        lan_area = next(iter(areas))
-        for iface in interfaces:
-            if (
-                restrict
-                and iface["kind"] == "svi"
-                and kinds.get(iface["vlan"]) not in (ADVERTISED_CENTRAL_ZONES)
-            ):
-                continue
-            if iface["kind"] in ("svi", "loopback"):
-                net = IPv4Interface(f"{iface['address']['ip']}/{iface['address']['prefixlen']}")
-                areas[lan_area].append(_net(net.network))
-                passive.append(iface)
+    lan_area = next(iter(areas))
+    passive: list[Interface] = []
+    for iface in interfaces:
+        if iface.kind not in ("svi", "loopback") or iface.vrf is not None:
+            continue
+        if (
+            restrict
+            and iface.kind == "svi"
+            and kinds.get(iface.vlan or 0) not in (ADVERTISED_CENTRAL_ZONES)
+        ):
+            continue
+        areas[lan_area].append(Prefix.of(iface.address.interface.network))
+        passive.append(iface)
+    plan = ctx.routing
+    imported = plan.import_filter(device)
+    return Ospf(
+        process=1,
+        router_id=str(device.address),
+        areas=tuple(OspfArea(id=a, networks=_dedupe(n)) for a, n in areas.items()),
+        passive=tuple(passive),
+        import_prefixes=imported,
+        import_list=CENTRAL_PREFIX_LIST if imported else "",
+        redistribute_static=device.role == "wan-router" and device.site in plan.firewalls,
+    )
 
-    ospf = None
-    if areas:
-        ospf = {
-            "process": 1,
-            "router_id": str(device.address),
-            "areas": [{"id": a, "networks": _dedupe(n)} for a, n in areas.items()],
-            "passive": passive,
-        }
-    requirements = set(base.requirements)
+
+def _security(ctx: NetworkContext, device: NetworkDevice, base: Baseline) -> Security:
+    params = base.params
     attempts = int(params.get("lockout_attempts") or 5)  # type: ignore[arg-type]
     hours = float(params.get("lockout_duration_hours") or 1)  # type: ignore[arg-type]
-    return {
-        "name": device.name,
-        "hostname": device.name,
-        "platform": device.platform,
-        "role": device.role,
-        "site": device.site,
-        "model": device.model,
-        "level": level,
-        "level_assumed": assumed,
-        "requirements": sorted(requirements),
-        "params": dict(params),
-        "interfaces": interfaces,
-        "vlans": vlans,
-        "ospf": ospf,
-        "static_routes": statics,
-        "default_gateway": default_gateway,
-        "management": management,
-        "firewall": firewall_view(ctx, device),
-        "security": {
-            "management_acl": [_net(p) for p in _mgmt_prefixes(ctx, device)],
-            "idle_timeout_minutes": int(params.get("idle_timeout_minutes") or 5),  # type: ignore[arg-type]
-            "lockout_attempts": attempts,
-            "lockout_seconds": min(int(hours * 3600), 65535),
-            "lockout_minutes": int(hours * 60),
-            "log_hosts": ctx.log_hosts if "NET.05" in requirements else [],
-            "ntp_servers": list(ctx.inventory.estate.defaults.ntp_servers),
-            "timezone": ctx.inventory.estate.defaults.timezone,
-        },
-    }
+    return Security(
+        management_acl=tuple(Prefix.of(p) for p in ctx.index.management.for_site(device.site)),
+        idle_timeout_minutes=int(params.get("idle_timeout_minutes") or 5),  # type: ignore[arg-type]
+        lockout_attempts=attempts,
+        lockout_seconds=min(int(hours * 3600), 65535),
+        lockout_minutes=int(hours * 60),
+        log_hosts=tuple(ctx.log_hosts) if "NET.05" in base.requirements else (),
+        ntp_servers=tuple(ctx.inventory.estate.defaults.ntp_servers),
+        timezone=ctx.inventory.estate.defaults.timezone,
+    )
 
 
 def _svi(
-    vlan: Vlan, address: IPv4Interface, vrrp: dict[str, Any] | None, purpose: str
-) -> dict[str, Any]:
-    return {
-        "name": None,
-        "kind": "svi",
-        "description": f"VLAN {vlan.id} {vlan.name} ({vlan.zone}) {purpose}",
-        "address": _addr(address),
-        "dot1q": None,
-        "ospf_cost": None,
-        "vrrp": vrrp,
-        "vlan": vlan.id,
-    }
+    vlan: Vlan, address: IPv4Interface, vrrp: Vrrp | None, purpose: str, vrf: str | None = None
+) -> Interface:
+    return Interface(
+        name=None,
+        kind="svi",
+        description=f"VLAN {vlan.id} {vlan.name} ({vlan.zone}) {purpose}",
+        address=Address.of_interface(address),
+        vrrp=vrrp,
+        vlan=vlan.id,
+        vrf=vrf,
+    )
 
 
 def _gateway_address(
-    vlan: Vlan, position: int, members: int
-) -> tuple[IPv4Interface | None, dict[str, Any] | None]:
+    vlan: Vlan, position: int, members: int, firewall: str | None = None
+) -> tuple[IPv4Interface | None, Vrrp | None]:
+    """A gateway's own address in a VLAN: the gateway itself when it is alone, else one of the
+    highest addresses (never the firewall's leg in the zone), the gateway shared by VRRP."""
     if vlan.gateway is None:
         return None, None
     if members == 1:
         return IPv4Interface(f"{vlan.gateway}/{vlan.prefix.prefixlen}"), None
-    candidates = [a for a in reversed(list(vlan.prefix.hosts())) if a != vlan.gateway][:members]
+    taken = {vlan.gateway, *([IPv4Address(firewall)] if firewall else [])}
+    candidates = [a for a in reversed(list(vlan.prefix.hosts())) if a not in taken][:members]
     if len(candidates) < members:
         return None, None
     mine: IPv4Address = candidates[members - 1 - position]
-    vrrp = {"group": vlan.id % 255 or 1, "ip": str(vlan.gateway)}
+    vrrp = Vrrp(group=vlan.id % 255 or 1, ip=str(vlan.gateway))
     return IPv4Interface(f"{mine}/{vlan.prefix.prefixlen}"), vrrp
 
 
-def _mgmt_prefixes(ctx: NetworkContext, device: NetworkDevice) -> list[IPv4Network]:
-    prefixes = list(ctx.central_management)
-    own = ctx.index.zones.get(device.zone)
-    if own is not None and own.kind == "management":
-        prefixes.extend(own.prefixes)
-    return list(dict.fromkeys(prefixes))
-
-
-def _dedupe(items: list[dict[str, str]]) -> list[dict[str, str]]:
-    seen: dict[str, dict[str, str]] = {}
-    for item in items:
-        seen.setdefault(item["cidr"], item)
-    return list(seen.values())
+def _dedupe(items: list[Prefix]) -> tuple[Prefix, ...]:
+    return tuple(dict.fromkeys(items))
