@@ -174,3 +174,24 @@ def test_usg_push_refused_when_ssh_closed_on_management(
         done = runner.run_jobs(estate, jobs, runner.push_work, 1, "push")["lab-fw01"]
         assert done.status == "applied", (done.error, done.detail)
         assert "service-manage ssh permit" in lab.running_config("lab-fw01")
+
+
+def test_fortigate_backup_masks_the_snmp_community(lab: DeviceLab, tmp_path: Path) -> None:
+    """The community name an emulated FortiGate shows (``set name`` under ``config system snmp
+    community``) never reaches the backup read over SSH; the policy names stay readable."""
+    with ConnectHandler(**lab.netmiko_params("lab-fw01")) as conn:  # type: ignore[arg-type]
+        for line in (
+            "config system snmp community",
+            "edit 1",
+            'set name "Zq9community"',
+            "next",
+            "end",
+        ):
+            conn.send_command_timing(line)
+    assert "Zq9community" in lab.running_config("lab-fw01")
+    code, out = run("backup", "-l", "lab-fw01", "--out", str(tmp_path / "bk"))
+    assert code == 0, out
+    text = (tmp_path / "bk" / "latest" / "lab-fw01.cfg").read_text(encoding="utf-8")
+    assert "config system snmp community" in text
+    assert "Zq9community" not in text
+    assert "set name ******(1)" in text
