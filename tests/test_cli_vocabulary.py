@@ -154,7 +154,7 @@ def _json_stdout(
 def test_network_render_json(tmp_path: Path) -> None:
     data = _json_stdout("network", "render", "-i", str(LAB), "-o", str(tmp_path))
     assert data["out"] == str(tmp_path)
-    assert data["devices"] == ["lab-core01", "lab-wan01", "lab-xa-rtr01"]
+    assert data["devices"] == ["lab-core01", "lab-fw01", "lab-wan01", "lab-xa-rtr01"]
     assert (tmp_path / "lab-core01.cfg").is_file()
 
 

@@ -37,7 +37,7 @@ START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 5.0
 # Endpoints broken on purpose in the demo, so that the checks have something to find.
 DEMO_FAULTS = {"lab-vc-xa2": ("http-open", "old-firmware")}
-EMULATED_PLATFORMS = frozenset({"cisco_ios", "huawei_vrp"})
+EMULATED_PLATFORMS = frozenset({"cisco_ios", "huawei_vrp", "fortinet", "huawei_usg"})
 
 
 @dataclass(frozen=True)

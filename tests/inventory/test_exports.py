@@ -117,7 +117,8 @@ def test_nornir_export_loads_in_nornir(tmp_path: Path) -> None:
         },
         logging={"enabled": False},
     )
-    assert set(nr.inventory.hosts) == {"lab-core01", "lab-wan01", "lab-xa-rtr01"}
+    assert set(nr.inventory.hosts) == {"lab-core01", "lab-wan01", "lab-xa-rtr01", "lab-fw01"}
+    assert nr.inventory.hosts["lab-fw01"].platform == "fortinet"
     assert nr.inventory.hosts["lab-wan01"].platform == "huawei"
     assert nr.inventory.hosts["lab-wan01"]["capdo_level"] == 3
     huawei = nr.filter(platform="huawei")

@@ -110,6 +110,6 @@ def test_lab_estate_shape() -> None:
     assert inv is not None
     assert 3 <= len(inv.servers) <= 5
     assert any("logserver" in s.roles for s in inv.servers)
-    assert len(inv.devices) == 3
-    assert len({d.platform for d in inv.devices}) == 2
+    assert len(inv.devices) == 4
+    assert len({d.platform for d in inv.devices}) == 3  # IOS, VRP and a FortiGate
     assert inv.endpoints

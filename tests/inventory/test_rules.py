@@ -209,6 +209,30 @@ CASES = [
         "retired",
     ),
     Case("unknown-file", "", "", "", "", "not of a known kind"),
+    Case(
+        "firewall-zone",
+        "firewall_policies.yml",
+        "      source: wan",
+        "      source: lab-xa-user",
+        "      source: lab-xa-user",
+        "which is not a zone of that site",
+    ),
+    Case(
+        "firewall-service",
+        "firewall_policies.yml",
+        "services: [https, tcp/8443]",
+        "services: [https, tcp/70000]",
+        "      services: [https, tcp/70000]",
+        "its port is invalid",
+    ),
+    Case(
+        "firewall-server",
+        "firewall_policies.yml",
+        "destination: lab-dc-server",
+        "destination: lab-dc-vc",
+        "      servers: [lab-web01]",
+        "not in the flow's destination zone 'lab-dc-vc'",
+    ),
 ]
 
 

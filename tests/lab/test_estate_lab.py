@@ -55,11 +55,12 @@ def test_overlay_points_at_every_target(estate_lab: tuple[Path, Path]) -> None:
         "lab-core01",
         "lab-wan01",
         "lab-xa-rtr01",
+        "lab-fw01",
         "lab-vc-dc",
         "lab-vc-xa1",
         "lab-vc-xa2",
     }
-    for device in ("lab-core01", "lab-wan01", "lab-xa-rtr01"):
+    for device in ("lab-core01", "lab-wan01", "lab-xa-rtr01", "lab-fw01"):
         with socket.create_connection(("127.0.0.1", overlay[device]["port"]), timeout=5) as s:
             assert s.recv(64).startswith(b"SSH-")
     assert "http" in overlay["lab-vc-xa2"]  # broken on purpose for the demo

@@ -18,6 +18,7 @@ LAB_DEVICES = [
     DeviceSpec("lab-core01", "cisco_ios"),
     DeviceSpec("lab-wan01", "huawei_vrp"),
     DeviceSpec("lab-xa-rtr01", "huawei_vrp"),
+    DeviceSpec("lab-fw01", "fortinet"),
 ]
 
 

@@ -26,6 +26,7 @@ def test_render_writes_configs(tmp_path: Path) -> None:
     assert code == 0, out
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "lab-core01.cfg",
+        "lab-fw01.cfg",
         "lab-wan01.cfg",
         "lab-xa-rtr01.cfg",
     ]
@@ -74,7 +75,7 @@ def test_unreachable_device_gives_error_record(
     assert code == 1
     records = read_results_jsonl(tmp_path / "a.jsonl")
     errors = [r for r in records if r.status == "error"]
-    assert {r.target for r in errors} == {"lab-core01", "lab-wan01", "lab-xa-rtr01"}
+    assert {r.target for r in errors} == {"lab-core01", "lab-wan01", "lab-xa-rtr01", "lab-fw01"}
     assert all("secrets.error.env-missing" in (r.evidence.detail or "") for r in errors)
 
 

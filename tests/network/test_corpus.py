@@ -184,6 +184,44 @@ def test_every_secret_line_masked(
     assert "******" in masked
 
 
+FORTIOS_SNMP = """config system snmp community
+    edit 1
+        set name "Zq9comm"
+        config hosts
+            edit 1
+                set ip 192.0.2.1 255.255.255.255
+            next
+        end
+    next
+    edit 2
+        set name Zq9other
+    next
+end
+config firewall policy
+    edit 1
+        set name "web-in"
+    next
+end
+"""
+
+
+def test_fortios_snmp_community_masked(estate: NetworkEstate) -> None:
+    """A FortiOS community name (``set name`` two levels under ``config system snmp
+    community``) is masked in backups and remediations; other ``set name`` lines are not."""
+    info = platform_info(estate.templates_dir, "fortinet")
+    assert info is not None
+    read = info.read(FORTIOS_SNMP, info.masker()).text
+    assert "Zq9" not in read
+    assert "set name ******(1)" in read
+    assert "set name ******(2)" in read  # distinct secrets stay distinct
+    assert 'set name "web-in"' in read
+    typed = info.masker().lines(FORTIOS_SNMP.splitlines())
+    assert "Zq9" not in "\n".join(typed)
+    assert '        set name "web-in"' in typed
+    # without the section around it, a ``set name`` line is no secret
+    assert info.masker().line('set name "Zq9comm"') == 'set name "Zq9comm"'
+
+
 def test_ssh_cipher_list_is_not_a_secret(estate: NetworkEstate) -> None:
     info = platform_info(estate.templates_dir, "huawei_vrp")
     assert info is not None

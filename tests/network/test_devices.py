@@ -97,7 +97,7 @@ def test_child_process_mode(tmp_path: Path) -> None:
         .load_estate(REPO / "inventories" / "lab")
         .inventory
     )
-    assert [s.name for s in specs] == ["lab-core01", "lab-wan01", "lab-xa-rtr01"]
+    assert [s.name for s in specs] == ["lab-core01", "lab-wan01", "lab-xa-rtr01", "lab-fw01"]
     overlay = tmp_path / "connections.yml"
     overlay.write_text(yaml.safe_dump({"lab-web01": {"host": "198.18.0.34"}}))
     env = {**os.environ, "CAPDO_LAB_DEVICE_PASSWORD": "pw"}

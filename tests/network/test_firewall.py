@@ -168,7 +168,15 @@ def test_routers_defer_to_the_firewall(phutho: NetworkEstate) -> None:
     name = "pdc-core-01"
     statuses = _audit(phutho, _render(phutho, [name]))
     assert {statuses[(r, name)] for r in POLICY} == {"not_applicable"}
-    lab = load_network_estate(REPO / "inventories" / "lab")  # no firewall at all: fail
+    lab = load_network_estate(REPO / "inventories" / "lab")
+    statuses = _audit(lab, _render(lab, ["lab-core01"]))
+    assert {statuses[(r, "lab-core01")] for r in POLICY} == {"not_applicable"}  # lab-fw01
+    # the lab without its firewall: nothing enforces the policy, fail
+    devices = tuple(d for d in lab.inventory.devices if d.role != "firewall")
+    bare = lab.inventory.model_copy(update={"devices": devices})
+    lab = NetworkEstate(
+        lab.root, bare, NetworkContext(bare, lab.context.catalogue_dir), lab.templates_dir
+    )
     statuses = _audit(lab, _render(lab, ["lab-core01"]))
     assert {statuses[(r, "lab-core01")] for r in POLICY} == {"fail"}
 
@@ -244,13 +252,8 @@ def test_emulated_fortigate_takes_the_policy(phutho: NetworkEstate) -> None:
     intended = _render(phutho, [name])[name]
     info = platform_info(phutho.templates_dir, "fortinet")
     assert info is not None
-    # netmiko's fortinet driver offers only FortiOS's key exchanges (SHA-1 groups and group
-    # exchange); the emulation's paramiko server has neither without a moduli file, so this
-    # test lets netmiko offer its full list (a real FortiGate needs no such option)
-    kex = {"kex": ["diffie-hellman-group1-sha1"]}
     with DeviceLab([DeviceSpec(name, "fortinet")], username="capdo", password="fgt-pw") as lab:
-        params = {**lab.netmiko_params(name), "disabled_algorithms": kex}
-        with ConnectHandler(**params) as conn:  # type: ignore[arg-type]
+        with ConnectHandler(**lab.netmiko_params(name)) as conn:  # type: ignore[arg-type]
             before = runner.read_running(conn, info)
             assert "set admin-telnet enable" in before
             todo = remediation(info, before, intended)

@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden"
 
 
-@pytest.mark.parametrize("name", ["lab-core01", "lab-wan01", "lab-xa-rtr01"])
+@pytest.mark.parametrize("name", ["lab-core01", "lab-wan01", "lab-xa-rtr01", "lab-fw01"])
 def test_golden(name: str) -> None:
     estate = load_network_estate(REPO / "inventories" / "lab")
     text = Renderer(estate.templates_dir).render(estate.context, estate.context.index.devices[name])
@@ -52,7 +52,7 @@ def test_limit_selects_and_rejects() -> None:
     assert [d.name for d in select_devices(estate.context, ["platform:cisco_ios"])] == [
         "lab-core01"
     ]
-    assert len(select_devices(estate.context, ["lab-*"])) == 3
+    assert len(select_devices(estate.context, ["lab-*"])) == 4
     with pytest.raises(NetworkError):
         select_devices(estate.context, ["nothing-here"])
     with pytest.raises(NetworkError):

@@ -86,6 +86,7 @@ INDEXES: dict[str, tuple[int, ...]] = {
     "links": (0,),
     "lan": (0,),
     "endpoints": (0, 1),
+    "firewall_policies": (0,),
 }
 COLLECTION_MODELS: dict[str, type[BaseModel]] = {
     name: get_args(info.annotation)[0]
@@ -184,6 +185,9 @@ def _set(data: Any, path: FieldPath, value: Any, shape: str) -> Any:
         return data
     if head == "vlans" or (head in data and isinstance(data[head], list)):
         data[head] = _set(list(data[head]), rest, value, shape)
+        return data
+    if head not in data and rest[0].isdigit():  # an absent list (no published service)
+        data[head] = _set([{}], rest, value, shape)
         return data
     data[head] = _set(data.get(head), rest, value, shape)
     return data

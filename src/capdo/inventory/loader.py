@@ -20,6 +20,7 @@ from capdo.inventory.model import (
     Credential,
     Endpoint,
     Estate,
+    FirewallPolicy,
     InformationSystem,
     Inventory,
     Link,
@@ -42,6 +43,7 @@ COLLECTIONS: Final[dict[str, type[BaseModel]]] = {
     "links": Link,
     "lan": SiteLan,
     "endpoints": Endpoint,
+    "firewall_policies": FirewallPolicy,
 }
 """Collection kinds, in the order they are read."""
 
@@ -54,6 +56,7 @@ KEY_FIELD: Final[dict[str, str]] = {
     "links": "id",
     "lan": "site",
     "endpoints": "name",
+    "firewall_policies": "site",
 }
 """The field that identifies an object within its kind (unique per kind)."""
 

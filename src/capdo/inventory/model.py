@@ -343,6 +343,88 @@ class Link(Model):
     role: Literal["primary", "backup"] = "primary"
 
 
+# --- firewall policy ---------------------------------------------------------------------------
+
+FIREWALL_SERVICES: dict[str, tuple[str, str]] = {
+    # name → (protocol, port or range); a flow may also name ``tcp/8443`` or ``udp/5000-5010``
+    "https": ("tcp", "443"),
+    "http": ("tcp", "80"),
+    "ssh": ("tcp", "22"),
+    "smtp": ("tcp", "25"),
+    "syslog": ("udp", "514"),
+    "dns": ("udp", "53"),
+    "ntp": ("udp", "123"),
+    "snmp": ("udp", "161"),
+    "sip": ("tcp", "5060-5061"),
+    "sip-udp": ("udp", "5060"),
+    "h323": ("tcp", "1720"),
+    "rtp": ("udp", "16384-32767"),
+    "app": ("tcp", "8080"),
+    "database": ("tcp", "5432"),
+}
+"""The services a firewall flow may name (the derived policy uses the same names)."""
+FIREWALL_OUTSIDE: tuple[str, ...] = ("wan", "internet")
+"""What lies beyond a site's firewall, usable as a flow's source or destination besides the
+site's own zones: ``wan`` (the province's other sites) and ``internet``."""
+
+ServiceRef = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9/-]*$", max_length=32)]
+"""A service name of :data:`FIREWALL_SERVICES`, or ``tcp/PORT`` / ``udp/FIRST-LAST``."""
+
+
+class FirewallFlow(Model):
+    """One allowed (or refused) flow through a site's firewall."""
+
+    source: Slug
+    """A zone of the site, ``wan`` or ``internet``."""
+    destination: Slug
+    """A zone of the site, ``wan`` or ``internet``."""
+    servers: tuple[Slug, ...] = ()
+    """Destination servers (in the destination zone); none and no ``addresses``: the zone."""
+    addresses: tuple[IPv4Network, ...] = ()
+    """Destination prefixes (e.g. outside the site)."""
+    services: tuple[ServiceRef, ...] = Field(min_length=1)
+    """Service names (https, ssh, syslog, dns, ntp, sip, ...) or ``tcp/8443``,
+    ``udp/5000-5010``."""
+    action: Literal["permit", "deny"] = "permit"
+    """``permit`` or ``deny``; the rule is placed before the derived ones, so a deny here
+    overrides what the model would allow."""
+    log: bool = True
+    """Log the flow's sessions (a deny is always logged)."""
+    name: Slug | None = Field(default=None, max_length=30)
+    """The rule's name on the firewall (default: number, source and destination)."""
+
+
+class PublishedService(Model):
+    """A service of a DMZ server published to the Internet: a public address translated
+    (FortiOS virtual IP, USG ``nat server``) to the server, admitted for ``services`` only."""
+
+    name: Slug = Field(max_length=30)
+    """Names the translation (``vip-<name>``) and the rule (``publish-<name>``)."""
+    server: Slug
+    """The published server, in a DMZ zone of the site."""
+    public_address: IPv4Address
+    """The public address the Internet reaches it at."""
+    services: tuple[ServiceRef, ...] = Field(min_length=1)
+    """What the Internet may reach (names or ``tcp/PORT``), nothing else."""
+
+
+class FirewallPolicy(Model):
+    """The zone policy of one site's firewalls. Flows derived from the model (roles, zone
+    kinds) stay unless ``derived`` is false; an explicit flow list replaces the derived flows
+    of the same (source, destination) pair and adds the others. Default deny with logging is
+    always rendered last."""
+
+    site: Slug
+    """The site whose firewalls apply the policy (one policy per site)."""
+    derived: bool = True
+    """Keep the flows derived from server roles and zone kinds (false: only ``flows`` and
+    ``published``)."""
+    flows: tuple[FirewallFlow, ...] = ()
+    """Explicit flows between zones (they replace derived flows of the same zone pair)."""
+    published: tuple[PublishedService, ...] = ()
+    """Services of DMZ servers published to the Internet through a public address."""
+
+
 _MAC = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
 
 
@@ -391,3 +473,4 @@ class Inventory(Model):
     links: tuple[Link, ...] = ()
     lan: tuple[SiteLan, ...] = ()
     endpoints: tuple[Endpoint, ...] = ()
+    firewall_policies: tuple[FirewallPolicy, ...] = ()

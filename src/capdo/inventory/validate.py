@@ -16,7 +16,15 @@ from capdo.inventory.findings import Finding, Origin, sort_findings
 from capdo.inventory.index import EstateIndex, targets_by_kind
 from capdo.inventory.levels import minimum_level
 from capdo.inventory.loader import LoadResult, load_directory
-from capdo.inventory.model import STRUCTURAL_SITE_KINDS, Inventory, NetworkDevice
+from capdo.inventory.model import (
+    FIREWALL_OUTSIDE,
+    FIREWALL_SERVICES,
+    STRUCTURAL_SITE_KINDS,
+    FirewallFlow,
+    Inventory,
+    NetworkDevice,
+    PublishedService,
+)
 
 Rule = Callable[[Inventory, EstateIndex, LoadResult], Iterator[Finding]]
 
@@ -466,6 +474,101 @@ def rule_levels(inv: Inventory, idx: EstateIndex, res: LoadResult) -> Iterator[F
                 )
 
 
+def service_problem(service: str) -> str | None:
+    """Why a flow's service cannot be rendered (None: it can): an unknown name, or a
+    ``tcp/PORT`` / ``udp/FIRST-LAST`` whose ports are not 1-65535 in order."""
+    if service in FIREWALL_SERVICES:
+        return None
+    protocol, slash, ports = service.partition("/")
+    if not slash or protocol not in ("tcp", "udp"):
+        return "unknown"
+    first, _, last = ports.partition("-")
+    if not first.isdigit() or (last and not last.isdigit()):
+        return "port"
+    low, high = int(first), int(last or first)
+    if not 1 <= low <= high <= 65535:
+        return "port"
+    return None
+
+
+def _firewall_service_findings(
+    res: LoadResult, site: str, path: tuple[str | int, ...], given: tuple[str, ...]
+) -> Iterator[Finding]:
+    names = ", ".join(sorted(FIREWALL_SERVICES))
+    for k, service in enumerate(given):
+        if service_problem(service) is not None:
+            yield Finding(
+                "firewall-service",
+                res.origin("firewall_policies", site, *path, "services", k),
+                {"service": service, "names": names},
+            )
+
+
+def _firewall_flow_findings(
+    idx: EstateIndex, res: LoadResult, site: str, zones: list[str], i: int, flow: FirewallFlow
+) -> Iterator[Finding]:
+    known = set(zones) | set(FIREWALL_OUTSIDE)
+    for end in ("source", "destination"):
+        value = getattr(flow, end)
+        if value not in known:
+            yield Finding(
+                "firewall-zone",
+                res.origin("firewall_policies", site, "flows", i, end),
+                {
+                    "zone": value,
+                    "site": site,
+                    "known": ", ".join([*sorted(zones), *FIREWALL_OUTSIDE]),
+                },
+            )
+    yield from _firewall_service_findings(res, site, ("flows", i), flow.services)
+    for k, name in enumerate(flow.servers):
+        server = idx.servers.get(name)
+        if server is None:
+            yield _ref(res, "firewall_policies", site, ("flows", i, "servers", k), "server", name)
+        elif server.zone != flow.destination:
+            yield Finding(
+                "firewall-server",
+                res.origin("firewall_policies", site, "flows", i, "servers", k),
+                {"server": name, "zone": server.zone, "destination": flow.destination},
+            )
+
+
+def _firewall_published_findings(
+    idx: EstateIndex, res: LoadResult, site: str, i: int, published: PublishedService
+) -> Iterator[Finding]:
+    yield from _firewall_service_findings(res, site, ("published", i), published.services)
+    server = idx.servers.get(published.server)
+    if server is None:
+        yield _ref(
+            res, "firewall_policies", site, ("published", i, "server"), "server", published.server
+        )
+        return
+    home = idx.zones.get(server.zone)
+    if server.site != site or home is None or home.kind != "dmz":
+        yield Finding(
+            "firewall-publish",
+            res.origin("firewall_policies", site, "published", i, "server"),
+            {"server": published.server, "zone": server.zone, "site": site},
+        )
+
+
+def rule_firewall_policies(inv: Inventory, idx: EstateIndex, res: LoadResult) -> Iterator[Finding]:
+    """A site's firewall policy names its own zones (or ``wan`` / ``internet``), services
+    capdo can render, servers of the destination zone, and publishes DMZ servers only."""
+    zones_of: dict[str, list[str]] = defaultdict(list)
+    for zone in inv.zones:
+        zones_of[zone.site].append(zone.id)
+    for policy in inv.firewall_policies:
+        site = policy.site
+        if site not in idx.sites:
+            yield _ref(res, "firewall_policies", site, ("site",), "site", site)
+            continue
+        for i, flow in enumerate(policy.flows):
+            yield from _firewall_flow_findings(idx, res, site, zones_of[site], i, flow)
+        for i, published in enumerate(policy.published):
+            yield from _firewall_published_findings(idx, res, site, i, published)
+
+
 RULES: tuple[Rule, ...] = (
     rule_references,
     rule_site_tree,
@@ -481,6 +584,7 @@ RULES: tuple[Rule, ...] = (
     rule_sites_reachable,
     rule_retired_sites,
     rule_levels,
+    rule_firewall_policies,
 )
 
 

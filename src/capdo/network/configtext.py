@@ -41,7 +41,9 @@ class ConfigReadError(Exception):
 
 @dataclass(frozen=True)
 class MaskRule:
-    """A secret-bearing line: group 1 is kept, group 2 is the secret."""
+    """A secret-bearing line: group 1 is kept, group 2 is the secret; with ``parent``, only
+    inside a section one of whose enclosing lines matches it (FortiOS ``set name`` is a
+    secret only under ``config system snmp community``, two levels up)."""
 
     pattern: re.Pattern[str]
     parent: re.Pattern[str] | None = None
@@ -60,12 +62,14 @@ class Masker:
         number = self.seen.setdefault(secret, len(self.seen) + 1)
         return f"{MASK}({number})"
 
-    def line(self, text: str, parent: str | None = None) -> str:
-        """One line (its indentation kept); ``parent`` is the section it sits in."""
+    def line(self, text: str, parent: str | tuple[str, ...] | None = None) -> str:
+        """One line (its indentation kept); ``parent`` is the section it sits in, or the
+        sections enclosing it (innermost last)."""
         indent = text[: len(text) - len(text.lstrip(" "))]
         text = text.lstrip(" ")
+        enclosing = (parent,) if isinstance(parent, str) else parent or ()
         for rule in self.rules:
-            if rule.parent is not None and (parent is None or not rule.parent.search(parent)):
+            if rule.parent is not None and not any(rule.parent.search(p) for p in enclosing):
                 continue
             text = rule.pattern.sub(lambda m: f"{m.group(1)} {self.token(m.group(2))}", text)
         return indent + text
@@ -78,8 +82,7 @@ class Masker:
             depth = len(raw) - len(raw.lstrip(" "))
             while stack and stack[-1][0] >= depth:
                 stack.pop()
-            parent = stack[-1][1] if stack else None
-            out.append(self.line(raw, parent))
+            out.append(self.line(raw, tuple(text for _, text in stack)))
             stack.append((depth, raw.strip()))
         return out
 
@@ -216,17 +219,19 @@ def _tree(info: PlatformInfo, lines: list[tuple[int, str]]) -> tuple[Node, int]:
     return root, merged
 
 
-def _walk(node: Node, depth: int, masker: Masker | None, parent: str | None) -> Iterator[str]:
+def _walk(
+    node: Node, depth: int, masker: Masker | None, enclosing: tuple[str, ...]
+) -> Iterator[str]:
     for child in node.children.values():
-        text = masker.line(child.text, parent) if masker is not None else child.text
+        text = masker.line(child.text, enclosing) if masker is not None else child.text
         yield " " * depth + text
-        yield from _walk(child, depth + 1, masker, child.text)
+        yield from _walk(child, depth + 1, masker, (*enclosing, child.text))
 
 
 def read_config(info: PlatformInfo, text: str, masker: Masker | None = None) -> ReadConfig:
     """Read ``text`` as the device prints it; mask secrets (after parsing) with ``masker``."""
     root, merged = _tree(info, normalise_lines(info, text))
-    body = "\n".join(_walk(root, 0, masker, None)) + "\n"
+    body = "\n".join(_walk(root, 0, masker, ())) + "\n"
     try:
         tree = get_hconfig(Platform[info.hier_config.upper()], body)
     except DuplicateChildError as exc:  # the platform's own rules made two lines equal

@@ -26,6 +26,7 @@ from capdo.exports.nornir import simple_inventory
 from capdo.inventory.model import NetworkDevice
 from capdo.network.configtext import ConfigReadError
 from capdo.network.estate import NetworkEstate
+from capdo.network.firewall_guard import firewall_lockout
 from capdo.network.lock import DeviceLocked, device_lock
 from capdo.network.platforms import PlatformInfo, platform_info
 from capdo.network.remediate import Remediation, remediation
@@ -201,8 +202,14 @@ def refuse_lockouts(
             continue
         declared = estate.inventory.estate.defaults.controller_addresses
         addresses = controller_addresses(str(job.device.address), controller, declared)
+        job.extra["controller"] = addresses
+        job.extra["login_user"] = _login_user(estate, job.device)
         found = lockout(job.info, job.intended, addresses)
         if found is None:
+            shut = _firewall_shut(job, None)
+            if shut is not None:
+                del jobs[name]
+                refused[name] = shut
             continue
         del jobs[name]
         allowed = ", ".join(found.allowed) or "-"
@@ -214,6 +221,34 @@ def refuse_lockouts(
             params={"device": name, "address": found.address, "allowed": allowed},
         )
     return refused
+
+
+def _login_user(estate: NetworkEstate, device: NetworkDevice) -> str:
+    """The user name capdo logs in to ``device`` with (data; the password stays a reference)."""
+    known = estate.inventory.estate
+    name = device.credential or known.defaults.device_credential
+    credential = known.credentials.get(name) if name else None
+    return credential.username if credential is not None else ""
+
+
+def _firewall_shut(job: Job, running: str | None) -> Outcome | None:
+    """A refusal when a firewall's trusted hosts or management services would shut the
+    controller out after the push (see :mod:`capdo.network.firewall_guard`)."""
+    if job.intended is None or job.info.name not in ("fortinet", "huawei_usg"):
+        return None
+    shut = firewall_lockout(
+        job.info.name,
+        job.info.read(job.intended).tree,
+        job.info.read(running).tree if running is not None else None,
+        list(job.extra.get("controller", [])),
+        str(job.extra.get("login_user", "")),
+        str(job.device.address),
+    )
+    if shut is None:
+        return None
+    params: dict[str, object] = {"device": job.device.name, **shut.params}
+    detail = ", ".join(f"{k}={v}" for k, v in shut.params.items())
+    return Outcome(job.device.name, "error", error=shut.key, detail=detail, params=params)
 
 
 def read_running(conn: Any, info: PlatformInfo) -> str:
@@ -229,6 +264,9 @@ def backup_work(conn: Any, job: Job) -> Outcome:
 def diff_work(conn: Any, job: Job) -> Outcome:
     assert job.intended is not None
     running = read_running(conn, job.info)
+    refused = _firewall_shut(job, running) if "controller" in job.extra else None
+    if refused is not None:
+        return refused
     rem = remediation(job.info, running, job.intended)
     return _diffed(job, running, rem, "in-sync" if rem.empty else "pending")
 
@@ -286,6 +324,9 @@ def push_work(conn: Any, job: Job) -> Outcome:
     assert job.intended is not None
     info = job.info
     before = read_running(conn, info)
+    refused = _firewall_shut(job, before) if "controller" in job.extra else None
+    if refused is not None:  # nothing sent
+        return refused
     rem = remediation(info, before, job.intended)
     if rem.empty:
         return _diffed(job, before, rem, "in-sync")

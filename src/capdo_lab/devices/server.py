@@ -29,6 +29,7 @@ from capdo_lab.devices.shell import Shell
 from capdo_lab.devices.state import DeviceState
 
 POLL_SECONDS = 0.5
+GROUP_EXCHANGE = ["diffie-hellman-group-exchange-sha1", "diffie-hellman-group-exchange-sha256"]
 
 
 @cache
@@ -101,7 +102,10 @@ class DeviceServer(TCPServerBase):  # type: ignore[misc]  # fakenos is untyped
             session.close()
 
     def connection_function(self, client: socket.socket, is_running: threading.Event) -> None:
-        transport = paramiko.Transport(client)
+        # paramiko offers group exchange as a server even with no moduli file, then fails the
+        # handshake when a client picks it (netmiko's fortinet driver offers little else):
+        # the emulation offers only the exchanges it can finish
+        transport = paramiko.Transport(client, disabled_algorithms={"kex": GROUP_EXCHANGE})
         with self._sessions_lock:
             self._sessions.add(transport)
         try:

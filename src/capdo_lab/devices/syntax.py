@@ -124,6 +124,8 @@ IOS = Syntax(
         Opener(_re(r"^vlan \d+$"), "vlan"),
         Opener(_re(r"^ip access-list \S+ \S+"), "nacl"),
         Opener(_re(r"^archive$"), "archive"),
+        Opener(_re(r"^vrf definition \S+"), "vrf"),
+        Opener(_re(r"^address-family \S+"), "vrf-af", parent="vrf"),
     ),
     child_words=frozenset(
         {
@@ -140,6 +142,9 @@ IOS = Syntax(
             "deny",
             "encapsulation",
             "standby",
+            "vrf",
+            "address-family",
+            "exit-address-family",
         }
     ),
     enter_config=frozenset({"configure terminal", "conf t", "configure", "config t"}),
@@ -245,6 +250,7 @@ USG = replace(
             "policy",
             "action",
             "vlan-type",
+            "service-manage",
             "http-detect",
             "smtp-detect",
             "address",
