@@ -3,9 +3,9 @@
 After the real playbooks converge (the session's ``converged`` lab), a real ``capdo scan``
 (oscap-ssh on each host) must score the level's tailored ANSSI profile at or above
 ``min_score`` (SRV.14 pass), and no requirement may get ``pass`` from one checker and ``fail``
-from the other (0 conflicts between capdo's server checks and OpenSCAP). Broken on purpose
-(the baseline's sysctl file moved away, the faillock preauth line in a form SSG does not
-read), the same scan fails SRV.14 and shows the rules that measure it.
+from the other (0 conflicts between capdo's server checks and OpenSCAP). Broken on purpose (the baseline's
+sysctl file, modes, sudo defaults and TMOUT undone, the faillock preauth line in a form SSG
+does not read), the same scan fails SRV.14, and the faillock form shows as a conflict.
 """
 
 from __future__ import annotations
@@ -32,6 +32,21 @@ CHECKS = find_checks_dir(REPO)
 MIN_SCORE = load_settings(REPO / "checks" / "scap").summary.min_score
 BASELINE_SYSCTL = "/etc/sysctl.d/zz-capdo-baseline.conf"
 BAD = ("fail", "error")
+# network sysctls set back to the kernel's loose defaults (per namespace on lab hosts)
+LOOSE_SYSCTL = {
+    "net.ipv4.conf.all.accept_redirects": 1,
+    "net.ipv4.conf.default.accept_redirects": 1,
+    "net.ipv4.conf.all.secure_redirects": 1,
+    "net.ipv4.conf.default.secure_redirects": 1,
+    "net.ipv4.conf.all.send_redirects": 1,
+    "net.ipv4.conf.default.send_redirects": 1,
+    "net.ipv4.conf.all.rp_filter": 0,
+    "net.ipv4.conf.default.rp_filter": 0,
+    "net.ipv4.conf.all.arp_ignore": 0,
+    "net.ipv4.tcp_syncookies": 0,
+    "net.ipv6.conf.all.accept_redirects": 1,
+    "net.ipv6.conf.default.accept_redirects": 1,
+}
 
 
 def _scan(
@@ -122,14 +137,22 @@ def test_a_host_broken_on_purpose_fails_the_profile_and_shows_a_conflict(
     converged: ServerLab, tmp_path: Path
 ) -> None:
     host = "lab-web01"
+    loose = " ".join(f"{key}={value}" for key, value in LOOSE_SYSCTL.items())
     breaks = (
-        f"mv {BASELINE_SYSCTL} {BASELINE_SYSCTL}.off",
+        # the baseline undone: its sysctl file gone and the network values back to loose ones
+        f"mv {BASELINE_SYSCTL} /root/capdo-baseline.off && sysctl -qw {loose}",
+        "chmod 0644 /etc/ssh/sshd_config",
+        "mv /etc/sudoers.d/capdo-defaults /root/capdo-sudo.off",
+        "mv /etc/profile.d/capdo-tmout.sh /root/capdo-tmout.off",
         # the same lockout, in a form capdo's check accepts and SSG 0.1.76 does not read
         "sed -i 's/^auth\\trequired\\t\\t\\tpam_faillock.so preauth/"
         "auth\\trequisite\\t\\t\\tpam_faillock.so preauth/' /etc/pam.d/common-auth",
     )
     restores = (
-        f"mv {BASELINE_SYSCTL}.off {BASELINE_SYSCTL}",
+        f"mv /root/capdo-baseline.off {BASELINE_SYSCTL}; sysctl -q -p {BASELINE_SYSCTL} || true",
+        "chmod 0600 /etc/ssh/sshd_config",
+        "mv /root/capdo-sudo.off /etc/sudoers.d/capdo-defaults",
+        "mv /root/capdo-tmout.off /etc/profile.d/capdo-tmout.sh",
         "sed -i 's/^auth\\trequisite\\t\\t\\tpam_faillock.so preauth/"
         "auth\\trequired\\t\\t\\tpam_faillock.so preauth/' /etc/pam.d/common-auth",
     )
