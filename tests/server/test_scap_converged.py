@@ -3,9 +3,10 @@
 After the real playbooks converge (the session's ``converged`` lab), a real ``capdo scan``
 (oscap-ssh on each host) must score the level's tailored ANSSI profile at or above
 ``min_score`` (SRV.14 pass), and no requirement may get ``pass`` from one checker and ``fail``
-from the other (0 conflicts between capdo's server checks and OpenSCAP). Broken on purpose (the baseline's
-sysctl file, modes, sudo defaults and TMOUT undone, the faillock preauth line in a form SSG
-does not read), the same scan fails SRV.14, and the faillock form shows as a conflict.
+from the other (0 conflicts between capdo's server checks and OpenSCAP). Broken on purpose
+(the baseline's sysctl file, modes, sudo defaults and TMOUT undone, the faillock preauth line
+in a form SSG does not read), the same scan fails SRV.14, and the faillock form shows as a
+conflict.
 """
 
 from __future__ import annotations
