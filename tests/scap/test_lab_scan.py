@@ -100,6 +100,9 @@ def test_fresh_hosts_fail_and_a_hardened_host_passes(
     web = by_rule(records, "lab-web01")
     for rule, requirements in CHOSEN.items():
         assert web[rule] == ("fail", requirements), rule
+    # a host that nobody hardened fails the profile score (SRV.14)
+    srv14 = {r.target: r.status for r in records if r.requirement_id == "SRV.14"}
+    assert srv14 == {"lab-web01": "fail", "lab-mcu01": "fail"}, srv14
     mcu = by_rule(records, "lab-mcu01")
     for rule in MINIMAL_CHOSEN:
         assert mcu[rule][0] == "fail", rule
