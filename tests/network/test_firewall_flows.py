@@ -106,6 +106,8 @@ def test_committed_policy_published_and_explicit_first(phutho: NetworkEstate) ->
     internet = [r for r in rules if 'set srcintf "internet"' in r]
     assert [re.search(r"set dstaddr (.*)", r).group(1) for r in internet] == [  # type: ignore[union-attr]
         '"vip-dichvucong"',
+        '"vip-portal"',
+        '"vip-sso"',
         '"vip-mail"',
     ]
     # derived flows of other pairs stay (management → every zone, syslog from the WAN ...)

@@ -55,9 +55,9 @@ def test_profiles_and_walkers_exist_in_the_content(debian12_ds: Path) -> None:
 
 
 def test_estate_override_changes_one_level(tmp_path: Path) -> None:
-    override = tmp_path / "group_vars" / "all" / "capdo_scap.yml"
+    override = tmp_path / "policy" / "scap.yml"
     override.parent.mkdir(parents=True)
-    override.write_text(yaml.safe_dump({"capdo_scap": {"levels": {2: "anssi_bp28_intermediary"}}}))
+    override.write_text(yaml.safe_dump({"levels": {2: "anssi_bp28_intermediary"}}))
     settings = load_settings(CHECKS_SCAP, tmp_path)
     assert settings.profile_for(2) == "anssi_bp28_intermediary"
     assert settings.profile_for(1) == "anssi_bp28_minimal"
@@ -65,9 +65,9 @@ def test_estate_override_changes_one_level(tmp_path: Path) -> None:
 
 
 def test_bad_estate_override_is_a_clear_error(tmp_path: Path) -> None:
-    override = tmp_path / "group_vars" / "all" / "capdo_scap.yml"
+    override = tmp_path / "policy" / "scap.yml"
     override.parent.mkdir(parents=True)
-    override.write_text(yaml.safe_dump({"capdo_scap": {"levels": {7: "x"}, "typo": 1}}))
+    override.write_text(yaml.safe_dump({"levels": {7: "x"}, "typo": 1}))
     with pytest.raises(ScapError) as info:
         load_settings(CHECKS_SCAP, tmp_path)
     assert info.value.key == "scap.error.config-invalid"
@@ -169,9 +169,9 @@ def test_lab_estate_leaves_out_what_namespace_hosts_cannot_do() -> None:
 
 
 def test_unknown_environment_is_a_clear_error(tmp_path: Path) -> None:
-    override = tmp_path / "group_vars" / "all" / "capdo_scap.yml"
+    override = tmp_path / "policy" / "scap.yml"
     override.parent.mkdir(parents=True)
-    override.write_text(yaml.safe_dump({"capdo_scap": {"environment": "container"}}))
+    override.write_text(yaml.safe_dump({"environment": "container"}))
     with pytest.raises(ScapError) as info:
         load_settings(CHECKS_SCAP, tmp_path)
     assert "'container' is not defined" in info.value.message("en")

@@ -1,9 +1,9 @@
 """Which profile scans a server at a given level, and the shared scan settings.
 
 Defaults live in ``checks/scap/profiles.yml``; an estate overrides any key in
-``<estate>/group_vars/all/capdo_scap.yml`` under ``capdo_scap:`` (``group_vars`` is where an
-estate already keeps settings the estate model does not describe, and the estate loader
-leaves it alone). ``levels`` entries override one level at a time.
+``<estate>/policy/scap.yml`` (beside the estate's other policies; not an Ansible variable, so
+the plugin and a static export see the same inventory). ``levels`` entries override one level
+at a time. Both files are read by the safe reader.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from capdo.safeio import read_yaml
 from capdo.scap.errors import ScapError
 
 PROFILES_FILE = "profiles.yml"
-ESTATE_OVERRIDE = Path("group_vars") / "all" / "capdo_scap.yml"
-ESTATE_KEY = "capdo_scap"
+ESTATE_OVERRIDE = Path("policy") / "scap.yml"
 
 Level = Annotated[int, Field(ge=1, le=5)]
 RuleId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
@@ -105,7 +105,9 @@ class ScapSettings(BaseModel):
             raise ScapError("scap.error.no-profile-for-level", level=level) from exc
 
 
-def _read_yaml(path: Path) -> Any:
+def _read_content(path: Path) -> Any:
+    """capdo's own content (it shares reasons through YAML anchors, which the safe reader
+    refuses in estate files)."""
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -115,21 +117,20 @@ def _read_yaml(path: Path) -> Any:
 
 
 def load_settings(checks_scap_dir: Path, estate_dir: Path | None = None) -> ScapSettings:
-    """Defaults from ``checks/scap/profiles.yml``, then the estate's overrides."""
+    """Defaults from ``checks/scap/profiles.yml``, then the estate's overrides (a file the
+    safe reader refuses raises its located ``ReadError``)."""
     base_path = checks_scap_dir / PROFILES_FILE
-    data = _read_yaml(base_path)
+    data = _read_content(base_path)
     if not isinstance(data, dict):
         raise ScapError("scap.error.config-invalid", path=str(base_path), detail="not a mapping")
     merged: dict[str, Any] = dict(data)
     source = base_path
     if estate_dir is not None and (estate_dir / ESTATE_OVERRIDE).is_file():
         source = estate_dir / ESTATE_OVERRIDE
-        override = _read_yaml(source)
-        if not isinstance(override, dict) or not isinstance(override.get(ESTATE_KEY), dict):
-            raise ScapError(
-                "scap.error.config-invalid", path=str(source), detail=f"no {ESTATE_KEY}: mapping"
-            )
-        for key, value in override[ESTATE_KEY].items():
+        override = read_yaml(source, root=estate_dir)
+        if not isinstance(override, dict):
+            raise ScapError("scap.error.config-invalid", path=str(source), detail="not a mapping")
+        for key, value in override.items():
             if key == "levels" and isinstance(value, dict):
                 merged["levels"] = {**merged.get("levels", {}), **value}
             else:
