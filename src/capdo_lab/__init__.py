@@ -8,8 +8,55 @@ Typical use::
     lab.down()
 """
 
-from capdo_lab.errors import LabError
-from capdo_lab.lab import Lab
-from capdo_lab.spec import HostStatus, LabHostSpec, LabStatus, lab_id_for
+from __future__ import annotations
 
-__all__ = ["HostStatus", "Lab", "LabError", "LabHostSpec", "LabStatus", "lab_id_for"]
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from capdo_lab.errors import LabError
+    from capdo_lab.estate_lab import (
+        ENV_FILE,
+        EstateLab,
+        read_lab_env,
+        recorded_estate,
+        stop_emulators,
+    )
+    from capdo_lab.lab import Lab
+    from capdo_lab.spec import HostStatus, LabHostSpec, LabStatus, lab_id_for
+
+_WHERE = {
+    "LabError": "errors",
+    "ENV_FILE": "estate_lab",
+    "EstateLab": "estate_lab",
+    "read_lab_env": "estate_lab",
+    "recorded_estate": "estate_lab",
+    "stop_emulators": "estate_lab",
+    "Lab": "lab",
+    "HostStatus": "spec",
+    "LabHostSpec": "spec",
+    "LabStatus": "spec",
+    "lab_id_for": "spec",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Public names, imported on first use (``capdo --version`` stays fast)."""
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"capdo_lab.{_WHERE[name]}"), name)
+    raise AttributeError(name)
+
+
+__all__ = [
+    "ENV_FILE",
+    "EstateLab",
+    "HostStatus",
+    "Lab",
+    "LabError",
+    "LabHostSpec",
+    "LabStatus",
+    "lab_id_for",
+    "read_lab_env",
+    "recorded_estate",
+    "stop_emulators",
+]

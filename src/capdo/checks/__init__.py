@@ -1,0 +1,55 @@
+"""Server checks: pytest + testinfra over the estate's servers, one result record per check.
+
+:func:`run_checks` runs ``checks/server`` (through the pytest plugin :mod:`capdo.checks.plugin`,
+loaded by name) against the targets a :class:`Selection` picks; :mod:`capdo.checks.api` is what
+a check file uses. Other packages import from here; the names are loaded on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from capdo.checks.contract import REQUIREMENTS_ATTR
+    from capdo.checks.runner import (
+        FAIL_ON,
+        CheckRunError,
+        RunOptions,
+        RunSummary,
+        find_checks_dir,
+        run_checks,
+    )
+    from capdo.checks.targets import Selection, TargetSelectionError
+
+_WHERE = {
+    "REQUIREMENTS_ATTR": "contract",
+    "FAIL_ON": "runner",
+    "CheckRunError": "runner",
+    "RunOptions": "runner",
+    "RunSummary": "runner",
+    "find_checks_dir": "runner",
+    "run_checks": "runner",
+    "Selection": "targets",
+    "TargetSelectionError": "targets",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Public names, imported on first use (``capdo --version`` stays fast)."""
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"capdo.checks.{_WHERE[name]}"), name)
+    raise AttributeError(name)
+
+
+__all__ = [
+    "FAIL_ON",
+    "REQUIREMENTS_ATTR",
+    "CheckRunError",
+    "RunOptions",
+    "RunSummary",
+    "Selection",
+    "TargetSelectionError",
+    "find_checks_dir",
+    "run_checks",
+]

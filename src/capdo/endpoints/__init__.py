@@ -12,3 +12,89 @@
 - :mod:`capdo.endpoints.checks`: probe facts → result records per requirement id;
 - :mod:`capdo.endpoints.runner`: one check run over an estate.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from capdo.endpoints.config import EndpointConfig, factory_default
+    from capdo.endpoints.intended import EstateError, Planner
+    from capdo.endpoints.policy import (
+        FirmwarePolicy,
+        PolicyError,
+        at_least,
+        load_minimums,
+        version_key,
+    )
+    from capdo.endpoints.probe import ProbeFacts, ProbeSettings, raise_fd_limit
+    from capdo.endpoints.render import DEFAULT_OUT, render_all, render_plan, write_tree
+    from capdo.endpoints.runner import check_estate, probe_plans, select
+    from capdo.endpoints.sip import message_length
+    from capdo.endpoints.trust import estate_ca_file
+    from capdo.endpoints.vendors import DEFAULT_PASSWORDS, FORMATS
+
+_MODULES = frozenset({"snmp"})
+_WHERE = {
+    "EndpointConfig": "config",
+    "factory_default": "config",
+    "EstateError": "intended",
+    "Planner": "intended",
+    "FirmwarePolicy": "policy",
+    "PolicyError": "policy",
+    "at_least": "policy",
+    "load_minimums": "policy",
+    "version_key": "policy",
+    "ProbeFacts": "probe",
+    "ProbeSettings": "probe",
+    "raise_fd_limit": "probe",
+    "DEFAULT_OUT": "render",
+    "render_all": "render",
+    "render_plan": "render",
+    "write_tree": "render",
+    "check_estate": "runner",
+    "probe_plans": "runner",
+    "select": "runner",
+    "message_length": "sip",
+    "estate_ca_file": "trust",
+    "DEFAULT_PASSWORDS": "vendors",
+    "FORMATS": "vendors",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Public names, imported on first use (``capdo --version`` stays fast)."""
+    if name in _MODULES:
+        return importlib.import_module(f"capdo.endpoints.{name}")
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"capdo.endpoints.{_WHERE[name]}"), name)
+    raise AttributeError(name)
+
+
+__all__ = [
+    "DEFAULT_OUT",
+    "DEFAULT_PASSWORDS",
+    "FORMATS",
+    "EndpointConfig",
+    "EstateError",
+    "FirmwarePolicy",
+    "Planner",
+    "PolicyError",
+    "ProbeFacts",
+    "ProbeSettings",
+    "at_least",
+    "check_estate",
+    "estate_ca_file",
+    "factory_default",
+    "load_minimums",
+    "message_length",
+    "probe_plans",
+    "raise_fd_limit",
+    "render_all",
+    "render_plan",
+    "select",
+    "snmp",
+    "version_key",
+    "write_tree",
+]

@@ -3,3 +3,49 @@
 ``description`` holds the description file's model, ``build`` expands one province into the
 estate's collections, ``write`` writes them as plain YAML (with the editor schema comment).
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from capdo.estate_gen.build import DescriptionError
+    from capdo.estate_gen.description import DescriptionFileError, load_description
+    from capdo.estate_gen.reference import meaning, write_docs
+    from capdo.estate_gen.schema import write_schemas
+    from capdo.estate_gen.write import DEFAULT_SCHEMA_DIR, dump_yaml, generate, schema_comment
+
+_WHERE = {
+    "DescriptionError": "build",
+    "DescriptionFileError": "description",
+    "load_description": "description",
+    "meaning": "reference",
+    "write_docs": "reference",
+    "write_schemas": "schema",
+    "DEFAULT_SCHEMA_DIR": "write",
+    "dump_yaml": "write",
+    "generate": "write",
+    "schema_comment": "write",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Public names, imported on first use (``capdo --version`` stays fast)."""
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"capdo.estate_gen.{_WHERE[name]}"), name)
+    raise AttributeError(name)
+
+
+__all__ = [
+    "DEFAULT_SCHEMA_DIR",
+    "DescriptionError",
+    "DescriptionFileError",
+    "dump_yaml",
+    "generate",
+    "load_description",
+    "meaning",
+    "schema_comment",
+    "write_docs",
+    "write_schemas",
+]

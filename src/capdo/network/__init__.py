@@ -6,3 +6,71 @@
 - :mod:`capdo.network.runner`: nornir + netmiko backup and push with per-device errors.
 - :mod:`capdo.network.audit`: the config audit engine behind ``checks/network``.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from capdo.network.audit import (
+        error_records,
+        find_checks_dir,
+        load_targets,
+        read_backup_dir,
+        run_audit,
+    )
+    from capdo.network.configtext import ConfigReadError
+    from capdo.network.defaults import is_default
+    from capdo.network.estate import NetworkEstate, load_network_estate
+    from capdo.network.platforms import NetworkError
+    from capdo.network.remediate import EstateSummary, fortios_exits, remediation
+    from capdo.network.render import Renderer, write_configs
+
+_MODULES = frozenset({"runner"})
+_WHERE = {
+    "error_records": "audit",
+    "find_checks_dir": "audit",
+    "load_targets": "audit",
+    "read_backup_dir": "audit",
+    "run_audit": "audit",
+    "ConfigReadError": "configtext",
+    "is_default": "defaults",
+    "NetworkEstate": "estate",
+    "load_network_estate": "estate",
+    "NetworkError": "platforms",
+    "EstateSummary": "remediate",
+    "fortios_exits": "remediate",
+    "remediation": "remediate",
+    "Renderer": "render",
+    "write_configs": "render",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Public names, imported on first use (``capdo --version`` stays fast)."""
+    if name in _MODULES:
+        return importlib.import_module(f"capdo.network.{name}")
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"capdo.network.{_WHERE[name]}"), name)
+    raise AttributeError(name)
+
+
+__all__ = [
+    "ConfigReadError",
+    "EstateSummary",
+    "NetworkError",
+    "NetworkEstate",
+    "Renderer",
+    "error_records",
+    "find_checks_dir",
+    "fortios_exits",
+    "is_default",
+    "load_network_estate",
+    "load_targets",
+    "read_backup_dir",
+    "remediation",
+    "run_audit",
+    "runner",
+    "write_configs",
+]

@@ -16,37 +16,63 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from capdo.reports.build import build_report
     from capdo.reports.data import ReportData, RunDiff, RunSummary
+    from capdo.reports.dossier import write_annual, write_dossier
     from capdo.reports.inputs import ReportInputError, ReportInputs, load_inputs
-    from capdo.reports.run import Format, ReportOutcome, ReportRequest, make_reports
+    from capdo.reports.national import ESTATE_SUMMARY, run_national, write_estate_summary
+    from capdo.reports.pdf import PdfError
+    from capdo.reports.run import (
+        Format,
+        ReportOutcome,
+        ReportRequest,
+        default_results,
+        dossier_name,
+        make_reports,
+        parse_formats,
+    )
     from capdo.reports.store import HistoryStore, StoreError
+    from capdo.reports.templates import TemplatesNotFoundError
+    from capdo.reports.text import number
 
 _WHERE = {
     "build_report": "build",
     "ReportData": "data",
     "RunDiff": "data",
     "RunSummary": "data",
+    "write_annual": "dossier",
+    "write_dossier": "dossier",
     "ReportInputError": "inputs",
     "ReportInputs": "inputs",
     "load_inputs": "inputs",
+    "ESTATE_SUMMARY": "national",
+    "run_national": "national",
+    "write_estate_summary": "national",
+    "PdfError": "pdf",
     "Format": "run",
     "ReportOutcome": "run",
     "ReportRequest": "run",
+    "default_results": "run",
+    "dossier_name": "run",
     "make_reports": "run",
+    "parse_formats": "run",
     "HistoryStore": "store",
     "StoreError": "store",
+    "TemplatesNotFoundError": "templates",
+    "number": "text",
 }
 
 
 def __getattr__(name: str) -> object:
-    """Public names, imported on first use (``capdo --help`` stays fast)."""
-    if name not in _WHERE:
-        raise AttributeError(name)
-    return getattr(importlib.import_module(f"capdo.reports.{_WHERE[name]}"), name)
+    """Public names, imported on first use (``capdo --version`` stays fast)."""
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"capdo.reports.{_WHERE[name]}"), name)
+    raise AttributeError(name)
 
 
 __all__ = [
+    "ESTATE_SUMMARY",
     "Format",
     "HistoryStore",
+    "PdfError",
     "ReportData",
     "ReportInputError",
     "ReportInputs",
@@ -55,7 +81,16 @@ __all__ = [
     "RunDiff",
     "RunSummary",
     "StoreError",
+    "TemplatesNotFoundError",
     "build_report",
+    "default_results",
+    "dossier_name",
     "load_inputs",
     "make_reports",
+    "number",
+    "parse_formats",
+    "run_national",
+    "write_annual",
+    "write_dossier",
+    "write_estate_summary",
 ]

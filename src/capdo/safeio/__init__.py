@@ -7,21 +7,73 @@ unique keys. Every problem is a :class:`ReadProblem` located at file:line:column
 
 from __future__ import annotations
 
-from capdo.safeio.files import read_bytes, read_text
-from capdo.safeio.jsonl import JsonLine, read_jsonl
-from capdo.safeio.limits import Limits, current_limits
-from capdo.safeio.problems import ReadError, ReadProblem
-from capdo.safeio.write import write_atomic
-from capdo.safeio.yamlread import check_yaml, load_yaml_bytes, read_yaml
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from capdo.safeio.files import decode_utf8, inside, read_bytes, read_text
+    from capdo.safeio.jsonl import JsonLine, read_jsonl
+    from capdo.safeio.limits import ENV_MAX_FILE_SIZE, Limits, current_limits, parse_size
+    from capdo.safeio.problems import OPERATIONAL_RULES, ReadError, ReadProblem
+    from capdo.safeio.write import atomic_open, write_atomic
+    from capdo.safeio.yamlread import (
+        SafeLoader,
+        check_yaml,
+        load_yaml_bytes,
+        locate,
+        locate_in,
+        read_yaml,
+    )
+
+_WHERE = {
+    "decode_utf8": "files",
+    "inside": "files",
+    "read_bytes": "files",
+    "read_text": "files",
+    "JsonLine": "jsonl",
+    "read_jsonl": "jsonl",
+    "ENV_MAX_FILE_SIZE": "limits",
+    "Limits": "limits",
+    "current_limits": "limits",
+    "parse_size": "limits",
+    "OPERATIONAL_RULES": "problems",
+    "ReadError": "problems",
+    "ReadProblem": "problems",
+    "atomic_open": "write",
+    "write_atomic": "write",
+    "SafeLoader": "yamlread",
+    "check_yaml": "yamlread",
+    "load_yaml_bytes": "yamlread",
+    "locate": "yamlread",
+    "locate_in": "yamlread",
+    "read_yaml": "yamlread",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Public names, imported on first use (``capdo --version`` stays fast)."""
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"capdo.safeio.{_WHERE[name]}"), name)
+    raise AttributeError(name)
+
 
 __all__ = [
+    "ENV_MAX_FILE_SIZE",
+    "OPERATIONAL_RULES",
     "JsonLine",
     "Limits",
     "ReadError",
     "ReadProblem",
+    "SafeLoader",
+    "atomic_open",
     "check_yaml",
     "current_limits",
+    "decode_utf8",
+    "inside",
     "load_yaml_bytes",
+    "locate",
+    "locate_in",
+    "parse_size",
     "read_bytes",
     "read_jsonl",
     "read_text",

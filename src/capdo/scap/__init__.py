@@ -13,6 +13,38 @@
 
 from __future__ import annotations
 
-from capdo.scap.errors import ScapError
+import importlib
+from typing import TYPE_CHECKING
 
-__all__ = ["ScapError"]
+if TYPE_CHECKING:
+    from capdo.scap.errors import ScapError
+    from capdo.scap.scan import Scanner, ScanOptions, TargetScan, select_servers
+    from capdo.scap.setup import ScanSetup, prepare
+
+_WHERE = {
+    "ScapError": "errors",
+    "ScanOptions": "scan",
+    "Scanner": "scan",
+    "TargetScan": "scan",
+    "select_servers": "scan",
+    "ScanSetup": "setup",
+    "prepare": "setup",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Public names, imported on first use (``capdo --version`` stays fast)."""
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"capdo.scap.{_WHERE[name]}"), name)
+    raise AttributeError(name)
+
+
+__all__ = [
+    "ScanOptions",
+    "ScanSetup",
+    "Scanner",
+    "ScapError",
+    "TargetScan",
+    "prepare",
+    "select_servers",
+]
