@@ -23,6 +23,7 @@ before its first import passes.
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -183,3 +184,136 @@ def test_imports_are_found_in_every_form(tmp_path: Path) -> None:
     assert "inventory (layer 2) imports reports (layer 9)" in found
     assert f"compliance imports {LAB} (only ['cli', 'commands', 'pipeline'] may)" in found
     assert "inventory (layer 2) imports compliance (layer 3)" in found
+
+
+# --- Public faces: a package room is entered through its ``__init__`` -------------------------
+
+
+def package_rooms(src: Path) -> dict[str, Path]:
+    """Package room (``capdo.compliance``, ``capdo_lab``) → its folder, for every folder of
+    Python modules under ``src/capdo`` and ``src/capdo_lab`` itself."""
+    folders = [src / LAB, *(p for p in sorted((src / PRODUCT).iterdir()) if p.is_dir())]
+    return {_module_name(f / "x.py", src)[:-2]: f for f in folders if any(f.glob("*.py"))}
+
+
+def declared_all(init: Path) -> list[str] | None:
+    """The literal ``__all__`` of a package's ``__init__.py`` (None when there is none)."""
+    if not init.exists():
+        return None
+    for node in ast.parse(init.read_text(encoding="utf-8")).body:
+        target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
+        value = getattr(node, "value", None)
+        if isinstance(target, ast.Name) and target.id == "__all__" and value is not None:
+            return [ast.literal_eval(element) for element in getattr(value, "elts", [])]
+    return None
+
+
+def private_imports(src: Path) -> list[str]:
+    """Imports from another room that bypass a package's face: ``capdo.<pkg>.<sub>`` (or
+    ``capdo_lab.<sub>``) directly, or a name the package does not list in ``__all__``."""
+    packages = package_rooms(src)
+    faces = {
+        name: set(declared_all(folder / "__init__.py") or ()) for name, folder in packages.items()
+    }
+    files = [path for package in (PRODUCT, LAB) for path in (src / package).rglob("*.py")]
+    found: list[str] = []
+    for path in files:
+        module = _module_name(path, src)
+        source = room(module)
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                imported = [(alias.name, None) for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    package = module.split(".")
+                    package = package if path.name == "__init__.py" else package[:-1]
+                    package = package[: len(package) - (node.level - 1)]
+                    base = ".".join([*package, *([node.module] if node.module else [])])
+                imported = [(base, alias.name) for alias in node.names]
+            else:
+                continue
+            for target_module, name in imported:
+                target = next(
+                    (
+                        p
+                        for p in packages
+                        if target_module == p or target_module.startswith(f"{p}.")
+                    ),
+                    None,
+                )
+                if target is None or room(target) == source:
+                    continue
+                where = f"{path.relative_to(src)}:{node.lineno}"
+                if target_module != target:
+                    found.append(f"{where}: {target_module} is private to {target}")
+                elif name is not None and name not in faces[target]:
+                    found.append(f"{where}: {target}.{name} is not in {target}.__all__")
+    return sorted(found)
+
+
+def test_every_package_has_a_face() -> None:
+    missing = [
+        name
+        for name, folder in package_rooms(SRC).items()
+        if declared_all(folder / "__init__.py") is None
+    ]
+    assert {"capdo.inventory", "capdo.compliance", LAB} <= package_rooms(SRC).keys()
+    assert missing == []
+
+
+def test_cross_package_imports_go_through_the_face() -> None:
+    assert private_imports(SRC) == []
+
+
+def test_every_public_name_exists() -> None:
+    """Every ``__all__`` name resolves, also once all submodules are loaded (a loaded submodule
+    must not shadow a public name of the same spelling, ``capdo.compliance.evaluate``)."""
+    import importlib
+    import pkgutil
+
+    checked = 0
+    for name, folder in package_rooms(SRC).items():
+        package = importlib.import_module(name)
+        for info in pkgutil.iter_modules([str(folder)]):
+            if info.name != "__main__":
+                importlib.import_module(f"{name}.{info.name}")
+        for public in declared_all(folder / "__init__.py") or ():
+            value = getattr(package, public)  # AttributeError: a name that does not exist
+            submodule = sys.modules.get(f"{name}.{public}")
+            if submodule is not None and hasattr(submodule, public):
+                assert value is getattr(submodule, public), f"{name}.{public} is shadowed"
+            checked += 1
+    assert checked > 100
+
+
+def test_a_private_import_is_caught(tmp_path: Path) -> None:
+    """A synthetic tree: the faces' rule fails on a submodule import and on a name the face does
+    not export, and passes for imports through the face and inside one package."""
+    files = {
+        "capdo/__init__.py": "",
+        "capdo/compliance/__init__.py": '__all__ = ["evaluate"]\n',
+        "capdo/compliance/evaluate.py": "def evaluate() -> None: ...\ndef hidden() -> None: ...\n",
+        "capdo/compliance/results.py": "from capdo.compliance.evaluate import hidden\n",
+        "capdo/reports/__init__.py": "__all__: list[str] = []\n",
+        "capdo/reports/ok.py": "from capdo.compliance import evaluate\n",
+        "capdo/reports/deep.py": "from capdo.compliance.evaluate import evaluate\n",
+        "capdo/reports/hidden.py": "from capdo.compliance import hidden\n",
+        "capdo/reports/plain.py": "def f() -> None:\n    import capdo.compliance.results\n",
+        "capdo_lab/__init__.py": "from capdo_lab.alloc import x\n\n__all__ = []\n",
+        "capdo_lab/alloc.py": "from capdo.reports.ok import evaluate\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert private_imports(tmp_path) == [
+        "capdo/reports/deep.py:1: capdo.compliance.evaluate is private to capdo.compliance",
+        "capdo/reports/hidden.py:1: capdo.compliance.hidden is not in capdo.compliance.__all__",
+        "capdo/reports/plain.py:2: capdo.compliance.results is private to capdo.compliance",
+        "capdo_lab/alloc.py:1: capdo.reports.ok is private to capdo.reports",
+    ]
+    (tmp_path / "capdo/inventory").mkdir()
+    (tmp_path / "capdo/inventory/model.py").write_text("", encoding="utf-8")
+    assert declared_all(tmp_path / "capdo/inventory/__init__.py") is None
+    assert "capdo.inventory" in package_rooms(tmp_path)
