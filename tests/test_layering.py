@@ -38,7 +38,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(layer)
     for layer in (
         {"__init__", "i18n", "gcpause", "aptmirror"},
-        {"safeio"},
+        {"safeio", "errors"},
         {"inventory"},
         {"compliance", "secrets", "estate_gen"},
         {"exports"},

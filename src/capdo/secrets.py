@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from capdo.errors import CapdoError
 from capdo.inventory.model import Credential, Estate, SecretRef
 from capdo.safeio import Limits, ReadError, read_bytes
 from capdo.safeio.files import decode_utf8
@@ -35,13 +36,10 @@ _FILE_ERRORS = {
 }
 
 
-class SecretError(Exception):
-    """A secret that cannot be resolved: a message key and parameters (no secret values)."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key, params)
-        self.key = key
-        self.params = params
+class SecretError(CapdoError):
+    """A secret that cannot be resolved: a message key and parameters (no secret values).
+    Callers catch it apart: one device or endpoint without its credential is reported and the
+    run goes on with the others."""
 
 
 @dataclass(frozen=True)

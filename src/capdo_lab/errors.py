@@ -1,17 +1,10 @@
-"""The one exception type of the lab package, carrying a message key for :func:`capdo.i18n.t`."""
+"""The lab's error, carrying a message key of ``messages/lab.yml`` for :func:`capdo.i18n.t`."""
 
 from __future__ import annotations
 
-from capdo.i18n import DEFAULT_LANG, Lang, t
+from capdo.errors import CapdoError
 
 
-class LabError(Exception):
-    """An operational error: the key names a bilingual message in ``messages/lab.yml``."""
-
-    def __init__(self, key: str, /, **params: object) -> None:
-        self.key = key
-        self.params = params
-        super().__init__(t(key, "en", **params))
-
-    def message(self, lang: Lang = DEFAULT_LANG) -> str:
-        return t(self.key, lang, **self.params)
+class LabError(CapdoError):
+    """A lab error: lab fixtures fail with it and ``capdo lab`` reports it, apart from the
+    product's errors."""
