@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from capdo.errors import CapdoError
 from capdo.network.estate import load_network_estate, select_devices
-from capdo.network.platforms import NetworkError
 from capdo.network.render import Renderer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -53,7 +53,7 @@ def test_limit_selects_and_rejects() -> None:
         "lab-core01"
     ]
     assert len(select_devices(estate.context, ["lab-*"])) == 4
-    with pytest.raises(NetworkError):
+    with pytest.raises(CapdoError):
         select_devices(estate.context, ["nothing-here"])
-    with pytest.raises(NetworkError):
+    with pytest.raises(CapdoError):
         select_devices(estate.context, ["colour:red"])

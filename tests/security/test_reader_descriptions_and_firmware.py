@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from capdo.endpoints.policy import PolicyError
+from capdo.errors import CapdoError
 from capdo.estate_gen.description import DescriptionFileError, load_description
 from capdo.network.firmware import load_network_firmware
 from tests.security.conftest import REPO
@@ -33,7 +33,7 @@ def test_network_firmware_policy_alias_bomb_is_a_located_error(
     policy = estate / "policy" / "network-firmware.yml"
     policy.parent.mkdir(exist_ok=True)
     policy.write_text(alias_bomb, encoding="utf-8")
-    with pytest.raises(PolicyError) as caught:
+    with pytest.raises(CapdoError) as caught:
         load_network_firmware(estate)
     assert "network-firmware.yml:" in str(caught.value.params["path"])
 
@@ -47,6 +47,6 @@ def test_network_firmware_policy_outside_the_estate_is_refused(tmp_path: Path) -
     policy.parent.mkdir(exist_ok=True)
     policy.unlink(missing_ok=True)
     policy.symlink_to(secret)
-    with pytest.raises(PolicyError) as caught:
+    with pytest.raises(CapdoError) as caught:
         load_network_firmware(estate)
     assert "SECRET-LINE" not in repr(caught.value.params)

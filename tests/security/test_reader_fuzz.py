@@ -21,7 +21,8 @@ from capdo.compliance.catalogue_loader import load_catalogue
 from capdo.compliance.registers import load_evidence, load_policy, load_waivers
 from capdo.compliance.results import iter_results_jsonl
 from capdo.compliance.yaml_source import DataFileError
-from capdo.endpoints.policy import PolicyError, load_firmware_policy
+from capdo.endpoints.policy import load_firmware_policy
+from capdo.errors import CapdoError
 from capdo.exports.connections import read_overlay
 from capdo.inventory.model import SecretRef
 from capdo.network.audit import read_backup_dir
@@ -137,8 +138,8 @@ def test_registers_and_catalogue_raise_only_data_file_errors(content: bytes, reg
 @given(content=yaml_bytes)
 def test_firmware_policy_and_overlay_raise_only_their_errors(content: bytes) -> None:
     def action(root: Path) -> None:
-        policy_error = raised(lambda: load_firmware_policy(root), PolicyError)
-        if isinstance(policy_error, PolicyError):
+        policy_error = raised(lambda: load_firmware_policy(root), CapdoError)
+        if isinstance(policy_error, CapdoError):
             assert policy_error.params["path"]
         overlay = root / "policy" / "endpoint-firmware.yml"
         read_error = raised(lambda: read_overlay(overlay), ReadError)

@@ -9,7 +9,8 @@ import pytest
 
 from capdo.compliance.catalogue_loader import load_catalogue
 from capdo.compliance.yaml_source import DataFileError
-from capdo.endpoints.policy import PolicyError, load_firmware_policy
+from capdo.endpoints.policy import load_firmware_policy
+from capdo.errors import CapdoError
 from capdo.exports.connections import read_overlay
 from capdo.safeio import ReadError
 from tests.conftest import REPO
@@ -97,11 +98,11 @@ def test_register_symlink_outside_the_estate_is_refused(lab_copy: Path, tmp_path
 def test_firmware_policy_alias_bomb_and_duplicates(lab_copy: Path, alias_bomb: str) -> None:
     path = lab_copy / "policy" / "endpoint-firmware.yml"
     path.write_text(alias_bomb, encoding="utf-8")
-    with pytest.raises(PolicyError) as bomb:
+    with pytest.raises(CapdoError) as bomb:
         load_firmware_policy(lab_copy)
     assert str(bomb.value.params["path"]).endswith("endpoint-firmware.yml:2:10")
     path.write_text("yealink:\n  T54W: '96.1'\npoly:\n  X: '1'\nyealink: {}\n", encoding="utf-8")
-    with pytest.raises(PolicyError) as duplicate:
+    with pytest.raises(CapdoError) as duplicate:
         load_firmware_policy(lab_copy)
     assert str(duplicate.value.params["path"]).endswith("endpoint-firmware.yml:5:1")
     assert "appears twice" in str(duplicate.value.params["detail"])

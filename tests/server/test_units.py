@@ -12,9 +12,10 @@ import yaml
 from typer.testing import CliRunner
 
 from capdo.checks.runner import RunOptions, find_checks_dir, marked_requirements, run_checks
-from capdo.checks.targets import Selection, TargetSelectionError, load_servers
+from capdo.checks.targets import Selection, load_servers
 from capdo.cli import app
 from capdo.commands.provision import build_command, find_playbook
+from capdo.errors import CapdoError
 
 REPO = Path(__file__).resolve().parents[2]
 LAB = REPO / "inventories" / "lab"
@@ -61,7 +62,7 @@ def test_selection(selection: Selection, expected: list[str]) -> None:
 
 
 def test_bad_level_is_a_selection_error() -> None:
-    with pytest.raises(TargetSelectionError):
+    with pytest.raises(CapdoError):
         Selection.parse(None, level=7)
 
 

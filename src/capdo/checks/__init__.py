@@ -12,26 +12,17 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from capdo.checks.contract import REQUIREMENTS_ATTR
-    from capdo.checks.runner import (
-        FAIL_ON,
-        CheckRunError,
-        RunOptions,
-        RunSummary,
-        find_checks_dir,
-        run_checks,
-    )
-    from capdo.checks.targets import Selection, TargetSelectionError
+    from capdo.checks.runner import FAIL_ON, RunOptions, RunSummary, find_checks_dir, run_checks
+    from capdo.checks.targets import Selection
 
 _WHERE = {
     "REQUIREMENTS_ATTR": "contract",
     "FAIL_ON": "runner",
-    "CheckRunError": "runner",
     "RunOptions": "runner",
     "RunSummary": "runner",
     "find_checks_dir": "runner",
     "run_checks": "runner",
     "Selection": "targets",
-    "TargetSelectionError": "targets",
 }
 
 
@@ -45,11 +36,9 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "FAIL_ON",
     "REQUIREMENTS_ATTR",
-    "CheckRunError",
     "RunOptions",
     "RunSummary",
     "Selection",
-    "TargetSelectionError",
     "find_checks_dir",
     "run_checks",
 ]

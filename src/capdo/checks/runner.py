@@ -30,19 +30,11 @@ from capdo.compliance.results import (
     read_results_jsonl,
     write_results_jsonl,
 )
+from capdo.errors import CapdoError
 from capdo.compliance.yaml_source import DataFileError
 
 FAIL_ON = ("never", "fail", "error")
 _MARKER = re.compile(r"@(?:pytest\.mark\.)?requirement\(([^)]*)\)")
-
-
-class CheckRunError(Exception):
-    """The run could not happen (no checks, no servers, a broken estate): exit code 2."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
 
 
 @dataclass
@@ -143,13 +135,10 @@ def _error_records(
 def run_checks(options: RunOptions) -> RunSummary:
     started = time.monotonic()
     if not options.checks_dir.is_dir():
-        raise CheckRunError("checks.error.no-checks", path=str(options.checks_dir))
-    try:
-        targets = load_servers(options.inventory, options.selection)
-    except TargetSelectionError as exc:
-        raise CheckRunError(exc.key, **exc.params) from exc
+        raise CapdoError("checks.error.no-checks", path=str(options.checks_dir))
+    targets = load_servers(options.inventory, options.selection)
     if not targets:
-        raise CheckRunError("checks.error.no-servers")
+        raise CapdoError("checks.error.no-servers")
     run_id = options.run_id or uuid.uuid4().hex[:12]
     jobs = options.jobs or default_jobs(len(targets))
     ids = marked_requirements(options.checks_dir)

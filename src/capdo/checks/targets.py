@@ -14,17 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from capdo.errors import CapdoError
 from capdo.exports.ansible import build_view, group_name
 from capdo.inventory.validate import load_estate
-
-
-class TargetSelectionError(Exception):
-    """The estate cannot be read, or the selection is malformed (an operational error)."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
 
 
 @dataclass(frozen=True)
@@ -109,7 +101,7 @@ class Selection:
     ) -> Selection:
         parts = tuple(p.strip() for p in (limit or "").replace(":", ",").split(",") if p.strip())
         if level is not None and not 1 <= level <= 5:
-            raise TargetSelectionError("checks.error.bad-level", level=level)
+            raise CapdoError("checks.error.bad-level", level=level)
         return cls(parts, site, system, level)
 
 
@@ -167,9 +159,7 @@ def load_servers(estate_dir: Path, selection: Selection | None = None) -> list[S
     result = load_estate(estate_dir)
     errors = [f for f in result.findings if f.severity == "error"]
     if errors or result.inventory is None:
-        raise TargetSelectionError(
-            "checks.error.estate", path=str(estate_dir), count=max(len(errors), 1)
-        )
+        raise CapdoError("checks.error.estate", path=str(estate_dir), count=max(len(errors), 1))
     view = build_view(result.inventory, estate_dir)
     common = view.groupvars.get("all", {})
     memberships = _all_groups(view.groups, view.children)

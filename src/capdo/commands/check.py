@@ -32,6 +32,7 @@ from capdo.commands._options import (
     parse_lang,
     resolve_inventory_dir,
 )
+from capdo.errors import CapdoError
 from capdo.i18n import Lang, t
 
 app = typer.Typer(
@@ -129,8 +130,8 @@ def check(
         selection = Selection.parse(limit, site, system, level)
     except UsageError as exc:
         raise _fail(str(exc)) from None
-    except TargetSelectionError as exc:
-        raise _fail(t(exc.key, language, **exc.params)) from None
+    except CapdoError as exc:
+        raise _fail(exc.message(language)) from None
     directory = checks_dir or find_checks_dir(Path.cwd()) or find_checks_dir(root.resolve())
     if directory is None:
         raise _fail(t("checks.error.no-checks", language, path="checks/server"))
@@ -140,8 +141,8 @@ def check(
     options = RunOptions(root, directory, output_file, selection, jobs)
     try:
         summary = run_checks(options)
-    except CheckRunError as exc:
-        raise _fail(t(exc.key, language, **exc.params)) from None
+    except CapdoError as exc:
+        raise _fail(exc.message(language)) from None
     except OSError as exc:
         raise _fail(
             t("checks.error.output", language, path=str(output_file), detail=str(exc))

@@ -20,6 +20,7 @@ from capdo.commands._options import (
     parse_lang,
     resolve_inventory_dir,
 )
+from capdo.errors import CapdoError
 from capdo.compliance.results import Status, write_results_jsonl
 from capdo.endpoints.intended import EstateError, Planner
 from capdo.endpoints.policy import PolicyError
@@ -135,8 +136,8 @@ def render(
     try:
         plans = select(planner, show or limit)
         rendered, skipped = render_all(planner, plans)
-    except (EstateError, SecretError) as exc:
-        raise _fail(t(exc.key, language, **exc.params)) from None
+    except CapdoError as exc:  # SecretError too
+        raise _fail(exc.message(language)) from None
     if skipped:
         typer.echo(
             t(
@@ -213,8 +214,8 @@ def probe(
     try:
         plans = select(planner, limit)
         facts = probe_plans(planner, plans, settings, warnings)
-    except EstateError as exc:
-        raise _fail(t(exc.key, language, **exc.params)) from None
+    except CapdoError as exc:
+        raise _fail(exc.message(language)) from None
     for key, params in warnings:
         typer.echo(t(key, language, **params), err=True)
     if output is OutputFormat.json:
@@ -256,8 +257,8 @@ def check(
     try:
         settings = _settings(timeout, concurrency, ca, insecure, language)
         outcome = check_estate(inv, root, limit=limit, settings=settings)
-    except (EstateError, PolicyError) as exc:
-        raise _fail(t(exc.key, language, **exc.params)) from None
+    except CapdoError as exc:
+        raise _fail(exc.message(language)) from None
     for key, params in outcome.warnings:
         typer.echo(t(key, language, **params), err=True)
     if out is not None:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from capdo.commands._options import FormatOption, LangOption, OutputFormat, parse_lang
+from capdo.errors import CapdoError
 from capdo.i18n import t
 
 
@@ -56,8 +57,8 @@ def new(
         for line in error.lines:
             typer.echo(f"  {line}", err=True)
         raise typer.Exit(2) from None
-    except DescriptionError as error:
-        typer.echo(f"capdo: {t(error.key, language, **error.params)}", err=True)
+    except CapdoError as error:
+        typer.echo(f"capdo: {error.message(language)}", err=True)
         raise typer.Exit(2) from None
     except OSError as error:
         typer.echo(f"capdo: {t('estate.error.write', language, path=out, detail=error)}", err=True)

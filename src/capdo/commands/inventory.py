@@ -22,6 +22,7 @@ from capdo.commands._options import (
     parse_lang,
     valid_estate_or_exit,
 )
+from capdo.errors import CapdoError
 from capdo.exports.write import ExportFormat, export, model_json
 from capdo.i18n import Lang, t
 from capdo.inventory.dot import wan_graph
@@ -314,8 +315,8 @@ def import_command(
     language = parse_lang(lang)
     try:
         result = import_sheets(source, into, language)
-    except ImportInputError as error:
-        typer.echo(f"capdo: {t(error.key, language, **error.params)}", err=True)
+    except CapdoError as error:
+        typer.echo(f"capdo: {error.message(language)}", err=True)
         raise typer.Exit(2) from None
     if output is OutputFormat.json:
         payload = {

@@ -19,6 +19,7 @@ from capdo.commands._options import (
     resolve_inventory_dir,
 )
 from capdo.compliance.results import write_results_jsonl
+from capdo.errors import CapdoError
 from capdo.i18n import Lang, t
 from capdo.network import runner
 from capdo.network.audit import (
@@ -66,16 +67,16 @@ def _estate(inventory: Path | None, lang: Lang) -> NetworkEstate:
     except UsageError as exc:
         typer.echo(f"capdo: {exc}", err=True)
         raise typer.Exit(EXIT_ERROR) from None
-    except NetworkError as exc:
-        typer.echo(f"capdo: {t(exc.key, lang, **exc.params)}", err=True)
+    except CapdoError as exc:
+        typer.echo(f"capdo: {exc.message(lang)}", err=True)
         raise typer.Exit(EXIT_ERROR) from None
 
 
 def _select(estate: NetworkEstate, limit: list[str] | None, lang: Lang) -> list[object]:
     try:
         return list(estate.select(limit))
-    except NetworkError as exc:
-        typer.echo(f"capdo: {t(exc.key, lang, **exc.params)}", err=True)
+    except CapdoError as exc:
+        typer.echo(f"capdo: {exc.message(lang)}", err=True)
         raise typer.Exit(EXIT_ERROR) from None
 
 

@@ -20,14 +20,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from capdo.endpoints.config import EndpointConfig, factory_default
-    from capdo.endpoints.intended import EstateError, Planner
-    from capdo.endpoints.policy import (
-        FirmwarePolicy,
-        PolicyError,
-        at_least,
-        load_minimums,
-        version_key,
-    )
+    from capdo.endpoints.intended import Planner
+    from capdo.endpoints.policy import FirmwarePolicy, at_least, load_minimums, version_key
     from capdo.endpoints.probe import ProbeFacts, ProbeSettings, raise_fd_limit
     from capdo.endpoints.render import DEFAULT_OUT, render_all, render_plan, write_tree
     from capdo.endpoints.runner import check_estate, probe_plans, select
@@ -39,10 +33,8 @@ _MODULES = frozenset({"snmp"})
 _WHERE = {
     "EndpointConfig": "config",
     "factory_default": "config",
-    "EstateError": "intended",
     "Planner": "intended",
     "FirmwarePolicy": "policy",
-    "PolicyError": "policy",
     "at_least": "policy",
     "load_minimums": "policy",
     "version_key": "policy",
@@ -77,10 +69,8 @@ __all__ = [
     "DEFAULT_PASSWORDS",
     "FORMATS",
     "EndpointConfig",
-    "EstateError",
     "FirmwarePolicy",
     "Planner",
-    "PolicyError",
     "ProbeFacts",
     "ProbeSettings",
     "at_least",

@@ -12,6 +12,7 @@ from pathlib import Path
 from capdo.compliance.catalogue_model import ParamValue
 from capdo.endpoints.config import EndpointConfig
 from capdo.endpoints.secrets import endpoint_credential
+from capdo.errors import CapdoError
 from capdo.exports.baseline import Baseline, baseline, catalogue_dir_for
 from capdo.inventory.index import EstateIndex
 from capdo.inventory.model import Endpoint, Inventory
@@ -24,13 +25,6 @@ for it yet, so the first level that needs central syslog is this constant."""
 DEFAULT_IDLE_MINUTES = 10
 DEFAULT_LOCKOUT_ATTEMPTS = 5
 DEFAULT_LOCKOUT_HOURS = 1
-
-
-class EstateError(Exception):
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key, params)
-        self.key = key
-        self.params = params
 
 
 @dataclass(frozen=True)
@@ -109,7 +103,7 @@ class Planner:
         if names:
             unknown = [n for n in names if n not in self.index.endpoints]
             if unknown:
-                raise EstateError("endpoints.error.unknown-endpoint", names=", ".join(unknown))
+                raise CapdoError("endpoints.error.unknown-endpoint", names=", ".join(unknown))
             chosen = tuple(e for e in chosen if e.name in names)
         return [self.plan(e) for e in chosen]
 

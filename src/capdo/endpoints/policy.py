@@ -11,17 +11,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from capdo.errors import CapdoError
 from capdo.i18n import t
 from capdo.safeio import ReadError, read_yaml
 
 FIRMWARE_POLICY = Path("policy") / "endpoint-firmware.yml"
-
-
-class PolicyError(Exception):
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key, params)
-        self.key = key
-        self.params = params
 
 
 @dataclass(frozen=True)
@@ -52,7 +46,7 @@ def load_minimums(estate_root: Path, relative: Path, group: str) -> FirmwarePoli
     except ReadError as exc:
         problem = exc.problem
         where = f"{path}:{problem.line}:{problem.column}" if problem.line else str(path)
-        raise PolicyError(
+        raise CapdoError(
             "endpoints.policy.invalid",
             path=where,
             detail=f"{t(problem.key, 'vi', **problem.params)} / "
@@ -60,7 +54,7 @@ def load_minimums(estate_root: Path, relative: Path, group: str) -> FirmwarePoli
         ) from None
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         shape = f"expected {{{group}: {{model: version}}}}"
-        raise PolicyError("endpoints.policy.invalid", path=path, detail=shape)
+        raise CapdoError("endpoints.policy.invalid", path=path, detail=shape)
     minimums = {
         str(name): {str(model): str(version) for model, version in models.items()}
         for name, models in data.items()

@@ -15,6 +15,7 @@ from capdo.endpoints.policy import load_firmware_policy
 from capdo.endpoints.probe import ProbeFacts, ProbeSettings, probe_targets, run_probes
 from capdo.endpoints.secrets import endpoint_credential
 from capdo.endpoints.trust import ca_file_for
+from capdo.errors import CapdoError
 from capdo.inventory.model import Endpoint, Inventory
 from capdo.secrets import SecretError
 
@@ -30,7 +31,7 @@ def select(planner: Planner, limit: str | None) -> list[EndpointPlan]:
         if any(fnmatch.fnmatchcase(e.name, p) for p in patterns)
     ]
     if not names:
-        raise EstateError("endpoints.error.no-match", limit=limit)
+        raise CapdoError("endpoints.error.no-match", limit=limit)
     return planner.plans(names)
 
 
@@ -97,7 +98,7 @@ def check_estate(
     run_id: str | None = None,
     now: dt.datetime | None = None,
 ) -> RunOutcome:
-    """Probe and check the selected endpoints. Raises EstateError / PolicyError for bad
+    """Probe and check the selected endpoints. Raises CapdoError for bad
     input (an unusable CA file too); network trouble becomes ``error`` records."""
     planner = Planner(inventory, root)
     plans = select(planner, limit)

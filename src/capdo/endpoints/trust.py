@@ -10,19 +10,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from capdo.errors import CapdoError
 from capdo.endpoints.intended import EstateError
 from capdo.inventory.model import Estate
 
 
 def estate_ca_file(estate: Estate, root: Path) -> Path | None:
-    """The estate's CA certificate, resolved inside the estate directory (EstateError when
+    """The estate's CA certificate, resolved inside the estate directory (CapdoError when
     it points outside or is not a regular file)."""
     if estate.endpoint_ca is None:
         return None
     base = root.resolve()
     path = (base / estate.endpoint_ca).resolve()
     if not path.is_relative_to(base):
-        raise EstateError("endpoints.error.ca-outside", path=estate.endpoint_ca, estate=root)
+        raise CapdoError("endpoints.error.ca-outside", path=estate.endpoint_ca, estate=root)
     return path
 
 

@@ -10,14 +10,12 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from capdo.estate_gen.build import DescriptionError
     from capdo.estate_gen.description import DescriptionFileError, load_description
     from capdo.estate_gen.reference import meaning, write_docs
     from capdo.estate_gen.schema import write_schemas
     from capdo.estate_gen.write import DEFAULT_SCHEMA_DIR, dump_yaml, generate, schema_comment
 
 _WHERE = {
-    "DescriptionError": "build",
     "DescriptionFileError": "description",
     "load_description": "description",
     "meaning": "reference",
@@ -39,7 +37,6 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "DEFAULT_SCHEMA_DIR",
-    "DescriptionError",
     "DescriptionFileError",
     "dump_yaml",
     "generate",

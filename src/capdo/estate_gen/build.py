@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address
 from typing import Any
 
+from capdo.errors import CapdoError
 from capdo.estate_gen.description import (
     DatacentreSpec,
     Description,
@@ -113,15 +114,6 @@ TIER_GROUP = {
 """Devices and endpoints of one province are written one file per group."""
 
 
-class DescriptionError(ValueError):
-    """The description cannot be expanded (message key of the estate catalogue + params)."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
-
-
 @dataclass(frozen=True)
 class RemoteSite:
     id: str
@@ -154,7 +146,7 @@ def province_stride(desc: Description) -> int:
     needed = blocks_used(desc) + max(1, -(-communes // 256)) + 1
     stride = desc.address_plan.stride or needed
     if stride < needed:
-        raise DescriptionError("estate.error.stride", stride=stride, needed=needed)
+        raise CapdoError("estate.error.stride", stride=stride, needed=needed)
     return stride
 
 
@@ -385,7 +377,7 @@ class Province:
     def role_spec(self, tier: str, role: str) -> RoleSpec:
         spec = self.d.platforms.get(tier, {}).get(role)  # type: ignore[call-overload]
         if spec is None:
-            raise DescriptionError("estate.error.platform", tier=tier, role=role)
+            raise CapdoError("estate.error.platform", tier=tier, role=role)
         return spec  # type: ignore[no-any-return]
 
     def device(
@@ -446,13 +438,13 @@ class Province:
                 if spec.zone not in thirds or (
                     kinds[dc] == "dr-site" and spec.zone not in DR_ZONES
                 ):
-                    raise DescriptionError("estate.error.zone", system=s.id, zone=spec.zone)
+                    raise CapdoError("estate.error.zone", system=s.id, zone=spec.zone)
                 site = self.id(dc)
                 for k in range(1, spec.count + 1):
                     slot = (spec.zone, dc)
                     hosts[slot] = hosts.get(slot, 49) + 1
                     if hosts[slot] > 254:
-                        raise DescriptionError("estate.error.zone-full", zone=f"{site}-{spec.zone}")
+                        raise CapdoError("estate.error.zone-full", zone=f"{site}-{spec.zone}")
                     self.server(
                         self.id(f"{spec.prefix}{k:02d}"),
                         site,
@@ -554,7 +546,7 @@ class Province:
                 known = {s.id.removeprefix(self.pre) for s in remote if s.kind == tier}
                 for site in rule:
                     if site not in known:
-                        raise DescriptionError("estate.error.dual-homed", tier=tier, site=site)
+                        raise CapdoError("estate.error.dual-homed", tier=tier, site=site)
 
     def dual_homed(self, tier: str, site: str, index: int) -> bool:
         rule = self.d.wan.dual_homed.get(tier, DEFAULT_DUAL_HOMED.get(tier, "none"))  # type: ignore[call-overload]
@@ -572,7 +564,7 @@ class Province:
         self.wan_link(device, ports[0], links.bandwidth_mbps, "primary", links.area)
         if self.dual_homed(tier, site, index):
             if len(ports) < 2:
-                raise DescriptionError("estate.error.ports", tier=tier, platform=spec.platform)
+                raise CapdoError("estate.error.ports", tier=tier, platform=spec.platform)
             mbps = links.backup_bandwidth_mbps or links.bandwidth_mbps
             self.wan_link(device, ports[1], mbps, "backup", links.area)
 
@@ -580,7 +572,7 @@ class Province:
         n = self.link_count
         self.link_count += 1
         if n >= 16384:
-            raise DescriptionError("estate.error.wan-full")
+            raise CapdoError("estate.error.wan-full")
         hubs, hub_port = self.hubs()
         hub = hubs[0] if role == "primary" or len(hubs) == 1 else hubs[1]
         sub = self.wan_ifaces[hub] = self.wan_ifaces.get(hub, 0) + 1
@@ -624,7 +616,7 @@ class Province:
                 if d["site"] == site and d["role"] == "wan-router"
             ][:2]
             if not names:
-                raise DescriptionError("estate.error.hub", datacentre=first.id)
+                raise CapdoError("estate.error.hub", datacentre=first.id)
             spec = self.role_spec(first.kind, "wan-router")
             self._hubs = (names, (spec.ports or DEFAULT_PORTS[spec.platform])[0])
         return self._hubs
@@ -675,9 +667,7 @@ class Province:
                     places.append((rs.id, f"{rs.id}-vc", self._vc(rs, k), rs.kind))
         rest = spec.total - len(places)
         if rest < 0 or (rest > 0 and not communes):
-            raise DescriptionError(
-                "estate.error.endpoint-total", total=spec.total, placed=len(places)
-            )
+            raise CapdoError("estate.error.endpoint-total", total=spec.total, placed=len(places))
         counts = [1 if j < rest else 0 for j in range(len(communes))]
         for j in range(rest - len(communes)):
             counts[j % len(communes)] += 1
@@ -690,7 +680,7 @@ class Province:
         for n, ((site, zone, address, _), vendor) in enumerate(zip(places, vendors, strict=True)):
             model = spec.models.get(vendor) or VENDORS.get(vendor)  # type: ignore[call-overload]
             if model is None:
-                raise DescriptionError("estate.error.vendor", vendor=vendor)
+                raise CapdoError("estate.error.vendor", vendor=vendor)
             name = self.id(f"vc-{site.removeprefix(self.pre)}-{n % 1000 + 1:03d}")
             mac = f"{model.oui}:{self.p & 0xFF:02x}:{n // 256 % 256:02x}:{n % 256:02x}"
             endpoint: dict[str, Any] = {
@@ -711,7 +701,7 @@ class Province:
 
     def _vc(self, rs: RemoteSite, k: int) -> str:
         if VC_FIRST + k > VC_LAST:
-            raise DescriptionError(
+            raise CapdoError(
                 "estate.error.endpoints-per-site", site=rs.id, most=VC_LAST - VC_FIRST + 1
             )
         return self.addr(rs.block, rs.index, VC_FIRST + k)

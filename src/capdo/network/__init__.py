@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from capdo.network.configtext import ConfigReadError
     from capdo.network.defaults import is_default
     from capdo.network.estate import NetworkEstate, load_network_estate
-    from capdo.network.platforms import NetworkError
     from capdo.network.remediate import EstateSummary, fortios_exits, remediation
     from capdo.network.render import Renderer, write_configs
 
@@ -38,7 +37,6 @@ _WHERE = {
     "is_default": "defaults",
     "NetworkEstate": "estate",
     "load_network_estate": "estate",
-    "NetworkError": "platforms",
     "EstateSummary": "remediate",
     "fortios_exits": "remediate",
     "remediation": "remediate",
@@ -59,7 +57,6 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "ConfigReadError",
     "EstateSummary",
-    "NetworkError",
     "NetworkEstate",
     "Renderer",
     "error_records",

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from capdo.errors import CapdoError
 from capdo.checks import contract
 from capdo.compliance.results import Evidence, ResultRecord, Status
 from capdo.inventory.model import NetworkDevice
@@ -31,7 +32,7 @@ from capdo.network.defaults import negation as default_negation
 from capdo.network.estate import NetworkEstate
 from capdo.network.firmware import shown_version
 from capdo.network.model import device_view
-from capdo.network.platforms import NetworkError, PlatformInfo, platform_info
+from capdo.network.platforms import PlatformInfo, platform_info
 from capdo.safeio import ReadError, ReadProblem, read_bytes
 
 CHECKER = "capdo.network.audit"
@@ -352,7 +353,7 @@ def run_audit(
         args += ["-p", "no:terminal", "-p", "no:logging"]
     code = pytest.main(args, plugins=[plugin])
     if int(code) in (2, 3, 4):  # interrupted, internal or usage error: no verdicts at all
-        raise NetworkError("network.error.audit-failed", detail=f"pytest exit code {int(code)}")
+        raise CapdoError("network.error.audit-failed", detail=f"pytest exit code {int(code)}")
     return int(code), plugin.records
 
 

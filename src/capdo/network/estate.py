@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from capdo.errors import CapdoError
 from capdo.exports.baseline import catalogue_dir_for
 from capdo.inventory.model import Inventory, NetworkDevice
 from capdo.inventory.validate import load_estate
 from capdo.network.model import NetworkContext
-from capdo.network.platforms import NetworkError, find_templates_dir
+from capdo.network.platforms import find_templates_dir
 
 
 @dataclass
@@ -30,10 +31,10 @@ def load_network_estate(root: Path, templates_dir: Path | None = None) -> Networ
     if result.inventory is None or not result.ok:
         errors = [f for f in result.findings if f.severity == "error"]
         first = f"{errors[0].location()}: {errors[0].rule}" if errors else ""
-        raise NetworkError("network.error.estate-invalid", path=str(root), detail=first)
+        raise CapdoError("network.error.estate-invalid", path=str(root), detail=first)
     catalogue = catalogue_dir_for(root)
     if catalogue is None:
-        raise NetworkError("network.error.no-catalogue", path=str(root))
+        raise CapdoError("network.error.no-catalogue", path=str(root))
     templates = templates_dir or find_templates_dir(root)
     context = NetworkContext(result.inventory, catalogue)
     return NetworkEstate(root, result.inventory, context, templates)
@@ -52,7 +53,7 @@ def select_devices(ctx: NetworkContext, limit: Sequence[str] | None) -> list[Net
                 chosen.append(device)
                 break
     if not chosen:
-        raise NetworkError("network.error.limit-empty", limit=",".join(items))
+        raise CapdoError("network.error.limit-empty", limit=",".join(items))
     return chosen
 
 
@@ -68,4 +69,4 @@ def _matches(ctx: NetworkContext, device: NetworkDevice, item: str) -> bool:
         return device.platform == value
     if key == "level":
         return str(ctx.index.level_of(device.name)) == value
-    raise NetworkError("network.error.limit-key", item=item)
+    raise CapdoError("network.error.limit-key", item=item)

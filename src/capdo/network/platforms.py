@@ -9,20 +9,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from capdo.errors import CapdoError
 from capdo.network.configtext import Masker, MaskRule, ReadConfig, read_config
 from capdo.network.defaults import is_default
 from capdo.safeio import read_yaml
 
 ENV_TEMPLATES = "CAPDO_NETWORK_TEMPLATES"
-
-
-class NetworkError(Exception):
-    """A user-facing problem (message key + parameters), never a traceback."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
 
 
 @dataclass(frozen=True)
@@ -92,14 +84,14 @@ def find_templates_dir(*starts: Path) -> Path:
         path = Path(os.environ[ENV_TEMPLATES])
         if path.is_dir():
             return path
-        raise NetworkError("network.error.templates-missing", path=str(path))
+        raise CapdoError("network.error.templates-missing", path=str(path))
     for given in (*starts, Path.cwd()):
         start = given.resolve()
         for parent in (start, *start.parents):
             candidate = parent / "network" / "templates"
             if candidate.is_dir():
                 return candidate
-    raise NetworkError("network.error.templates-missing", path="network/templates")
+    raise CapdoError("network.error.templates-missing", path="network/templates")
 
 
 @cache
@@ -136,4 +128,4 @@ def platform_info(templates_dir: Path, platform: str) -> PlatformInfo | None:
             physical=re.compile(data["physical"]) if data.get("physical") else None,
         )
     except (KeyError, TypeError, re.error) as exc:
-        raise NetworkError("network.error.platform-file", path=str(path), detail=str(exc)) from None
+        raise CapdoError("network.error.platform-file", path=str(path), detail=str(exc)) from None

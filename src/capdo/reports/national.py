@@ -18,21 +18,13 @@ from typing import Any, Literal
 from jinja2 import Environment, StrictUndefined
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from capdo.errors import CapdoError
 from capdo.i18n import Lang, t
 from capdo.inventory.model import Inventory
 
 ESTATE_SUMMARY = "estate.json"
 TOP_GAPS = 5
 LEVELS = (1, 2, 3, 4, 5)
-
-
-class NationalInputError(Exception):
-    """An input folder cannot be read (message key + params): exit code 2."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
 
 
 class _Loose(BaseModel):
@@ -91,22 +83,22 @@ def _read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise NationalInputError("national.error.unreadable", path=path, detail=error) from None
+        raise CapdoError("national.error.unreadable", path=path, detail=error) from None
 
 
 def read_province(folder: Path) -> Province:
     if not folder.is_dir():
-        raise NationalInputError("national.error.no-folder", path=folder)
+        raise CapdoError("national.error.no-folder", path=folder)
     files = sorted(folder.glob("evaluation-*.json"))
     if not files:
-        raise NationalInputError("national.error.no-evaluation", path=folder)
+        raise CapdoError("national.error.no-evaluation", path=folder)
     summary_path = folder / ESTATE_SUMMARY
     province = Province(folder.name, {"vi": folder.name, "en": folder.name})
     if summary_path.is_file():
         try:
             summary = _EstateSummary.model_validate(_read_json(summary_path))
         except ValidationError as error:
-            raise NationalInputError(
+            raise CapdoError(
                 "national.error.invalid", path=summary_path, detail=_first(error)
             ) from None
         province = Province(
@@ -117,9 +109,7 @@ def read_province(folder: Path) -> Province:
         try:
             evaluation = _Evaluation.model_validate(_read_json(path))
         except ValidationError as error:
-            raise NationalInputError(
-                "national.error.invalid", path=path, detail=_first(error)
-            ) from None
+            raise CapdoError("national.error.invalid", path=path, detail=_first(error)) from None
         province.evaluations[evaluation.regime] = evaluation
     return province
 
@@ -252,7 +242,7 @@ def write_national(
     ids = Counter(p.id for p in provinces)
     twice = sorted(i for i, n in ids.items() if n > 1)
     if twice:
-        raise NationalInputError("national.error.twice", ids=", ".join(twice))
+        raise CapdoError("national.error.twice", ids=", ".join(twice))
     data = rollup(provinces, requirement_titles(catalogue_dir))
     out.mkdir(parents=True, exist_ok=True)
     json_path, html_path = out / "national.json", out / "national.html"
@@ -269,8 +259,8 @@ def run_national(folders: list[Path], out: Path, lang: Lang) -> int:
 
     try:
         written = write_national(folders, out, lang, catalogue_dir_for(Path.cwd()))
-    except NationalInputError as error:
-        typer.echo(f"capdo: {t(error.key, lang, **error.params)}", err=True)
+    except CapdoError as error:
+        typer.echo(f"capdo: {error.message(lang)}", err=True)
         return 2
     except OSError as error:
         typer.echo(

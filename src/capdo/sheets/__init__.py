@@ -6,11 +6,10 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from capdo.sheets.importer import ImportInputError, import_sheets
+    from capdo.sheets.importer import import_sheets
     from capdo.sheets.template import write_csv_folder, write_template
 
 _WHERE = {
-    "ImportInputError": "importer",
     "import_sheets": "importer",
     "write_csv_folder": "template",
     "write_template": "template",
@@ -25,7 +24,6 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
-    "ImportInputError",
     "import_sheets",
     "write_csv_folder",
     "write_template",

@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, ValidationError
 
+from capdo.errors import CapdoError
 from capdo.estate_gen.schema import write_schemas
 from capdo.estate_gen.write import DEFAULT_SCHEMA_DIR, dump_yaml, schema_comment
 from capdo.i18n import Lang, t
@@ -33,15 +34,6 @@ from capdo.sheets.columns import SHEETS, Column, columns
 MAX_ROWS = 200_000
 MAX_CELL = 10_000
 HEADER = "# Written by capdo inventory import from {source}.\n"
-
-
-class ImportInputError(Exception):
-    """The input cannot be read at all (message key + params): exit code 2."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
 
 
 @dataclass(frozen=True)
@@ -79,11 +71,11 @@ def read_sheets(source: Path) -> list[Sheet]:
     if source.is_dir():
         return [_csv_sheet(path) for path in sorted(source.glob("*.csv"))]
     if not source.is_file():
-        raise ImportInputError("sheets.error.no-input", path=source)
+        raise CapdoError("sheets.error.no-input", path=source)
     try:
         book = load_workbook(source, read_only=True, data_only=True, keep_links=False)
     except Exception as error:  # openpyxl raises many kinds on a broken or foreign file
-        raise ImportInputError("sheets.error.unreadable", path=source, detail=error) from None
+        raise CapdoError("sheets.error.unreadable", path=source, detail=error) from None
     sheets = []
     try:
         for ws in book.worksheets:
@@ -92,9 +84,7 @@ def read_sheets(source: Path) -> list[Sheet]:
             data = []
             for number, row in enumerate(rows, start=2):
                 if number > MAX_ROWS:
-                    raise ImportInputError(
-                        "sheets.error.too-many-rows", sheet=ws.title, most=MAX_ROWS
-                    )
+                    raise CapdoError("sheets.error.too-many-rows", sheet=ws.title, most=MAX_ROWS)
                 values = [_text(v) for v in row]
                 if any(v not in (None, "") for v in values):
                     data.append((number, values))
@@ -112,14 +102,12 @@ def _csv_sheet(path: Path) -> Sheet:
             data = []
             for number, row in enumerate(reader, start=2):
                 if number > MAX_ROWS:
-                    raise ImportInputError(
-                        "sheets.error.too-many-rows", sheet=path.stem, most=MAX_ROWS
-                    )
+                    raise CapdoError("sheets.error.too-many-rows", sheet=path.stem, most=MAX_ROWS)
                 values: list[Any] = [_text(v) for v in row]
                 if any(v not in (None, "") for v in values):
                     data.append((number, values))
     except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise ImportInputError("sheets.error.unreadable", path=path, detail=error) from None
+        raise CapdoError("sheets.error.unreadable", path=path, detail=error) from None
     return Sheet(path.stem, header, data)
 
 
@@ -274,7 +262,7 @@ def import_sheets(source: Path, estate: Path, lang: Lang) -> ImportResult:
     """Check everything first; write the kinds only when there is no error at all."""
     result = ImportResult()
     if not (estate / "estate.yml").is_file():
-        raise ImportInputError("sheets.error.no-estate", path=estate)
+        raise CapdoError("sheets.error.no-estate", path=estate)
     kinds: dict[str, list[dict[str, Any]]] = {}
     placed: dict[str, _Placed] = {}
     for sheet in read_sheets(source):
@@ -292,7 +280,7 @@ def import_sheets(source: Path, estate: Path, lang: Lang) -> ImportResult:
         _schema_problems(sheet.name, objects, where, lang, result.problems)
         kinds[sheet.name], placed[sheet.name] = objects, where
     if not kinds and not result.problems:
-        raise ImportInputError("sheets.error.nothing", path=source)
+        raise CapdoError("sheets.error.nothing", path=source)
     if result.problems:
         return result
     with tempfile.TemporaryDirectory(prefix="capdo-import-") as tmp:

@@ -16,6 +16,7 @@ import sys
 import threading
 from pathlib import Path
 
+from capdo.errors import CapdoError
 from capdo.endpoints.intended import EstateError
 from capdo.endpoints.probe import raise_fd_limit
 from capdo.endpoints.trust import estate_ca_file
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"capdo: {t('endpoints.error.fault', lang, fault=exc, known=known)}", file=sys.stderr)
         return 2
     except SecretError as exc:
-        print(f"capdo: {t(exc.key, lang, **exc.params)}", file=sys.stderr)
+        print(f"capdo: {exc.message(lang)}", file=sys.stderr)
         return 2
     unknown = sorted(set(faults) - {s.name for s in specs})
     if unknown:
@@ -80,8 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:  # the estate's CA signs the emulations' certificates: probes verify them
         ca_file = estate_ca_file(result.inventory.estate, args.inventory)
-    except EstateError as exc:
-        print(f"capdo: {t(exc.key, lang, **exc.params)}", file=sys.stderr)
+    except CapdoError as exc:
+        print(f"capdo: {exc.message(lang)}", file=sys.stderr)
         return 2
     raise_fd_limit()
     stop = threading.Event()
