@@ -61,6 +61,9 @@ def test_version_loads_no_command_module(tmp_path: Path) -> None:
     _, loaded = _loaded(tmp_path, "--version")
     assert "pydantic" not in loaded
     assert "rich" not in loaded
+    # the package faces load their names on first use: ``--max-file-size`` reads one name of
+    # capdo.safeio, not the whole safe reader and its YAML parser
+    assert "yaml" not in loaded
 
 
 def test_the_probe_sees_heavy_imports(tmp_path: Path) -> None:
