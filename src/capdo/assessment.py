@@ -16,25 +16,38 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from capdo.compliance.catalogue_loader import load_regime
-from capdo.compliance.catalogue_model import Catalogue, CheckKind, ParamValue
-from capdo.compliance.compile import compile_level
-from capdo.compliance.evaluate import Evaluation, ResultIndex, evaluate
-from capdo.compliance.evidence import EvidenceIndex
-from capdo.compliance.intake import Intake, RejectedRecord
-from capdo.compliance.policy import PolicyIssue
-from capdo.compliance.problems import LocatedProblem
-from capdo.compliance.registers import load_evidence, load_waivers
-from capdo.compliance.registry import load_registry
-from capdo.compliance.results import ResultRecord, iter_results_jsonl
-from capdo.compliance.waivers import Waiver
-from capdo.compliance.yaml_source import DataFileError
+from capdo.compliance import (
+    Catalogue,
+    CheckKind,
+    DataFileError,
+    Evaluation,
+    EvidenceIndex,
+    Intake,
+    LocatedProblem,
+    ParamValue,
+    PolicyIssue,
+    RejectedRecord,
+    ResultIndex,
+    ResultRecord,
+    Waiver,
+    compile_level,
+    evaluate,
+    iter_results_jsonl,
+    load_evidence,
+    load_regime,
+    load_registry,
+    load_waivers,
+)
 from capdo.estate_checks import EstateContext, run_estate_checks
-from capdo.exports.baseline import catalogue_dir_for
-from capdo.exports.compliance_view import compliance_systems, compliance_targets
-from capdo.exports.policy import EstatePolicy, load_estate_policy, policy_issues
-from capdo.inventory.index import EstateIndex
-from capdo.inventory.model import Inventory
+from capdo.exports import (
+    EstatePolicy,
+    catalogue_dir_for,
+    compliance_systems,
+    compliance_targets,
+    load_estate_policy,
+    policy_issues,
+)
+from capdo.inventory import EstateIndex, Inventory
 
 REGISTER_FILES = {
     "waivers": ("waivers.yml", "waivers.yaml"),

@@ -61,7 +61,7 @@ def _version(value: bool) -> None:
 
 def _max_file_size(value: str | None) -> str | None:
     """Set the safe reader's size cap for this run (and the commands it starts)."""
-    from capdo.safeio.limits import ENV_MAX_FILE_SIZE, parse_size  # noqa: PLC0415
+    from capdo.safeio import ENV_MAX_FILE_SIZE, parse_size  # noqa: PLC0415
 
     if value is not None:
         try:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from capdo_lab.estate_lab import read_lab_env
+from capdo_lab import read_lab_env
 
 STEPS = (
     "lab",

@@ -20,10 +20,8 @@ from functools import cache
 from pathlib import Path
 
 from capdo.errors import CapdoError
-from capdo.inventory.model import Credential, Estate, SecretRef
-from capdo.safeio import Limits, ReadError, read_bytes
-from capdo.safeio.files import decode_utf8
-from capdo.safeio.yamlread import load_yaml_bytes
+from capdo.inventory import Credential, Estate, SecretRef
+from capdo.safeio import Limits, ReadError, decode_utf8, load_yaml_bytes, read_bytes
 
 ENV_VAULT_FILE = "CAPDO_VAULT_FILE"
 ENV_VAULT_PASSWORD_FILE = "CAPDO_VAULT_PASSWORD_FILE"

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import yaml
 
-from capdo.exports.connections import overlay_path
-from capdo.inventory.model import Inventory
+from capdo.exports import overlay_path
+from capdo.inventory import Inventory
 from capdo_lab.errors import LabError
 from capdo_lab.lab import Lab
 from capdo_lab.spec import LabHostSpec, LabStatus

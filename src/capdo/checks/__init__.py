@@ -11,12 +11,18 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from capdo.checks.contract import REQUIREMENTS_ATTR
+    from capdo.checks.content import content_dir, load_checks
+    from capdo.checks.contract import REQUIREMENTS_ATTR, outcome, requirements_of
     from capdo.checks.runner import FAIL_ON, RunOptions, RunSummary, find_checks_dir, run_checks
     from capdo.checks.targets import Selection
 
+_MODULES = frozenset({"contract"})
 _WHERE = {
+    "content_dir": "content",
+    "load_checks": "content",
     "REQUIREMENTS_ATTR": "contract",
+    "outcome": "contract",
+    "requirements_of": "contract",
     "FAIL_ON": "runner",
     "RunOptions": "runner",
     "RunSummary": "runner",
@@ -28,6 +34,8 @@ _WHERE = {
 
 def __getattr__(name: str) -> object:
     """Public names, imported on first use (``capdo --version`` stays fast)."""
+    if name in _MODULES:
+        return importlib.import_module(f"capdo.checks.{name}")
     if name in _WHERE:
         return getattr(importlib.import_module(f"capdo.checks.{_WHERE[name]}"), name)
     raise AttributeError(name)
@@ -39,6 +47,11 @@ __all__ = [
     "RunOptions",
     "RunSummary",
     "Selection",
+    "content_dir",
+    "contract",
     "find_checks_dir",
+    "load_checks",
+    "outcome",
+    "requirements_of",
     "run_checks",
 ]

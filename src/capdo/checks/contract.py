@@ -22,8 +22,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Literal, NoReturn, Protocol, TypeVar, runtime_checkable
 
-from capdo.compliance.catalogue_model import ParamValue
-from capdo.compliance.results import Evidence, ResultRecord, Status
+from capdo.compliance import Evidence, ParamValue, ResultRecord, Status
 
 __all__ = [
     "CheckEnded",

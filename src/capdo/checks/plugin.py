@@ -29,7 +29,7 @@ from capdo.checks.api import MANUAL, NOT_APPLICABLE, Check, CheckFailed
 from capdo.checks.connect import HostPool, HostUnreachable
 from capdo.checks.contract import CheckEnded
 from capdo.checks.targets import Selection, ServerTarget, load_servers
-from capdo.compliance.results import Evidence, ResultRecord, Status, write_results_jsonl
+from capdo.compliance import Evidence, ResultRecord, Status, write_results_jsonl
 
 CHECKER = "capdo.checks.server"
 _KEY = pytest.StashKey["CapdoSession"]()

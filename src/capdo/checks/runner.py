@@ -23,15 +23,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from capdo.checks.plugin import CHECKER
-from capdo.checks.targets import Selection, ServerTarget, TargetSelectionError, load_servers
-from capdo.compliance.results import (
+from capdo.checks.targets import Selection, ServerTarget, load_servers
+from capdo.compliance import (
+    DataFileError,
     Evidence,
     ResultRecord,
     read_results_jsonl,
     write_results_jsonl,
 )
 from capdo.errors import CapdoError
-from capdo.compliance.yaml_source import DataFileError
 
 FAIL_ON = ("never", "fail", "error")
 _MARKER = re.compile(r"@(?:pytest\.mark\.)?requirement\(([^)]*)\)")

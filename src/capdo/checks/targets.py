@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from capdo.errors import CapdoError
-from capdo.exports.ansible import build_view, group_name
-from capdo.inventory.validate import load_estate
+from capdo.exports import build_view, group_name
+from capdo.inventory import load_estate
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from capdo.i18n import DEFAULT_LANG, Lang
-from capdo.inventory.model import Inventory
+from capdo.inventory import Inventory
 
 
 class OutputFormat(enum.StrEnum):
@@ -99,7 +99,7 @@ def valid_estate_or_exit(
     """The estate directory and its model, or exit: 2 for a usage error, ``invalid_code`` when
     the estate has errors (pointing at ``capdo inventory validate``)."""
     from capdo.i18n import t  # noqa: PLC0415
-    from capdo.inventory.validate import load_estate  # noqa: PLC0415
+    from capdo.inventory import load_estate  # noqa: PLC0415
 
     root = estate_dir_or_exit(option)
     result = load_estate(root)

@@ -24,22 +24,24 @@ from capdo.commands._options import (
     parse_lang,
     valid_estate_or_exit,
 )
-from capdo.compliance.catalogue_loader import (
+from capdo.compliance import (
     REGIMES,
+    Catalogue,
     CatalogueNotFoundError,
+    DataFileError,
+    LocatedProblem,
+    Problem,
     Regime,
+    SystemRef,
+    compile_level,
+    diff_regimes,
     find_catalogue_dir,
     load_catalogue,
     load_catalogue_cached,
+    print_compiled,
+    print_diff,
     regime_file,
 )
-from capdo.compliance.catalogue_model import Catalogue
-from capdo.compliance.compile import compile_level
-from capdo.compliance.diff import diff_regimes
-from capdo.compliance.problems import LocatedProblem, Problem
-from capdo.compliance.render import print_compiled, print_diff
-from capdo.compliance.targets import SystemRef
-from capdo.compliance.yaml_source import DataFileError
 from capdo.i18n import Lang, t
 
 
@@ -184,8 +186,8 @@ def show(
 
 def _system_scope(system: str, inventory: Path | None, lang: Lang) -> SystemRef:
     """The system as the evaluation sees it (level, members, traits), from the estate."""
-    from capdo.exports.compliance_view import compliance_systems  # noqa: PLC0415
-    from capdo.inventory.index import EstateIndex  # noqa: PLC0415
+    from capdo.exports import compliance_systems  # noqa: PLC0415
+    from capdo.inventory import EstateIndex  # noqa: PLC0415
 
     _, estate = valid_estate_or_exit(inventory, lang)
     for ref in compliance_systems(EstateIndex(estate)):
@@ -292,7 +294,7 @@ def export_oscal(
     lang: LangOption = "vi",
     catalogue_dir: CatalogueDirOption = None,
 ) -> None:
-    from capdo.compliance.oscal import export_catalogue  # noqa: PLC0415 (slow import)
+    from capdo.compliance import export_catalogue  # noqa: PLC0415 (slow import)
 
     language = parse_lang(lang)
     chosen: dict[ExportRegime, tuple[Regime, ...]] = {

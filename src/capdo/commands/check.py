@@ -14,15 +14,7 @@ from typing import Annotated
 
 import typer
 
-from capdo.checks.runner import (
-    FAIL_ON,
-    CheckRunError,
-    RunOptions,
-    RunSummary,
-    find_checks_dir,
-    run_checks,
-)
-from capdo.checks.targets import Selection, TargetSelectionError
+from capdo.checks import FAIL_ON, RunOptions, RunSummary, Selection, find_checks_dir, run_checks
 from capdo.commands._options import (
     FormatOption,
     InventoryOption,

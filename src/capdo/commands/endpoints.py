@@ -20,17 +20,22 @@ from capdo.commands._options import (
     parse_lang,
     resolve_inventory_dir,
 )
+from capdo.compliance import Status, write_results_jsonl
+from capdo.endpoints import (
+    DEFAULT_OUT,
+    Planner,
+    ProbeFacts,
+    ProbeSettings,
+    check_estate,
+    probe_plans,
+    render_all,
+    select,
+    write_tree,
+)
 from capdo.errors import CapdoError
-from capdo.compliance.results import Status, write_results_jsonl
-from capdo.endpoints.intended import EstateError, Planner
-from capdo.endpoints.policy import PolicyError
-from capdo.endpoints.probe import ProbeFacts, ProbeSettings
-from capdo.endpoints.render import DEFAULT_OUT, render_all, write_tree
-from capdo.endpoints.runner import check_estate, probe_plans, select
 from capdo.i18n import Lang, t
-from capdo.inventory.model import Inventory
-from capdo.inventory.validate import load_estate
-from capdo.secrets import SecretError, mask
+from capdo.inventory import Inventory, load_estate
+from capdo.secrets import mask
 
 app = typer.Typer(
     name="endpoints",

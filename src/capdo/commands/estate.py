@@ -37,13 +37,12 @@ def new(
     lang: LangOption = "vi",
 ) -> None:
     """Tạo kho dữ liệu hạ tầng từ bản mô tả (write a complete estate from a description)."""
-    from capdo.estate_gen.build import DescriptionError  # noqa: PLC0415
-    from capdo.estate_gen.description import (  # noqa: PLC0415
+    from capdo.estate_gen import (  # noqa: PLC0415
         DescriptionFileError,
+        generate,
         load_description,
     )
-    from capdo.estate_gen.write import generate  # noqa: PLC0415
-    from capdo.inventory.validate import load_estate  # noqa: PLC0415
+    from capdo.inventory import load_estate  # noqa: PLC0415
 
     language = parse_lang(lang)
     if out.exists() and any(out.iterdir()) and not (out / "estate.yml").is_file():

@@ -18,10 +18,9 @@ from capdo.commands._options import (
     parse_lang,
     valid_estate_or_exit,
 )
-from capdo.compliance.render import print_evaluation
-from capdo.compliance.results import write_results_jsonl
+from capdo.compliance import print_evaluation, write_results_jsonl
 from capdo.i18n import t
-from capdo.safeio.write import write_atomic
+from capdo.safeio import write_atomic
 
 app = typer.Typer(name="evaluate", help="Đánh giá tuân thủ theo cấp độ (evaluate compliance).")
 
@@ -73,7 +72,7 @@ def evaluate_command(
         text = t(issue.key, language, **issue.params)
         console.print(f"[{style}]policy/{regime}.yml #{issue.index + 1} ({level}): {text}[/]")
     if out is not None:
-        from capdo.reports.national import ESTATE_SUMMARY, write_estate_summary  # noqa: PLC0415
+        from capdo.reports import ESTATE_SUMMARY, write_estate_summary  # noqa: PLC0415
 
         out.mkdir(parents=True, exist_ok=True)
         write_estate_summary(out / ESTATE_SUMMARY, estate)
@@ -82,7 +81,7 @@ def evaluate_command(
             path = out / f"evaluation-{regime}.json"  # compact: machines read it
             write_atomic(path, orjson.dumps(evaluation.to_dict()))
         if oscal:
-            from capdo.compliance.oscal import (  # noqa: PLC0415 (slow import, only for --oscal)
+            from capdo.compliance import (  # noqa: PLC0415 (slow import, only for --oscal)
                 export_assessment_results,
             )
 

@@ -23,14 +23,10 @@ from capdo.commands._options import (
     valid_estate_or_exit,
 )
 from capdo.errors import CapdoError
-from capdo.exports.write import ExportFormat, export, model_json
+from capdo.exports import ExportFormat, export, model_json
 from capdo.i18n import Lang, t
-from capdo.inventory.dot import wan_graph
-from capdo.inventory.index import EstateIndex
-from capdo.inventory.loader import COLLECTIONS
-from capdo.inventory.model import Inventory
-from capdo.inventory.validate import load_estate
-from capdo.safeio.problems import OPERATIONAL_RULES
+from capdo.inventory import COLLECTIONS, EstateIndex, Inventory, load_estate, wan_graph
+from capdo.safeio import OPERATIONAL_RULES
 
 app = typer.Typer(
     name="inventory",
@@ -286,7 +282,7 @@ def template_command(
     lang: LangOption = "vi",
 ) -> None:
     """Sổ tính mẫu để nhập tài sản (template workbook for asset lists)."""
-    from capdo.sheets.template import write_csv_folder, write_template  # noqa: PLC0415
+    from capdo.sheets import write_csv_folder, write_template  # noqa: PLC0415
 
     language = parse_lang(lang)
     if fmt not in ("xlsx", "csv"):
@@ -310,7 +306,7 @@ def import_command(
     lang: LangOption = "vi",
 ) -> None:
     """Nhập tài sản từ bảng tính (import an asset list): every problem as sheet!cell."""
-    from capdo.sheets.importer import ImportInputError, import_sheets  # noqa: PLC0415
+    from capdo.sheets import import_sheets  # noqa: PLC0415
 
     language = parse_lang(lang)
     try:

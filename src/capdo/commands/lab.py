@@ -11,9 +11,18 @@ import typer
 
 from capdo.commands._options import FormatOption, LangOption, OutputFormat, parse_lang
 from capdo.i18n import Lang, t
-from capdo.inventory.validate import load_estate
-from capdo_lab import Lab, LabError, LabHostSpec, LabStatus, lab_id_for
-from capdo_lab.estate_lab import ENV_FILE, EstateLab, recorded_estate, stop_emulators
+from capdo.inventory import load_estate
+from capdo_lab import (
+    ENV_FILE,
+    EstateLab,
+    Lab,
+    LabError,
+    LabHostSpec,
+    LabStatus,
+    lab_id_for,
+    recorded_estate,
+    stop_emulators,
+)
 
 ENV_LAB_DIR = "CAPDO_LAB_DIR"
 

@@ -18,22 +18,24 @@ from capdo.commands._options import (
     parse_lang,
     resolve_inventory_dir,
 )
-from capdo.compliance.results import write_results_jsonl
+from capdo.compliance import write_results_jsonl
 from capdo.errors import CapdoError
 from capdo.i18n import Lang, t
-from capdo.network import runner
-from capdo.network.audit import (
+from capdo.network import (
+    ConfigReadError,
+    EstateSummary,
+    NetworkEstate,
+    Renderer,
     error_records,
     find_checks_dir,
+    load_network_estate,
     load_targets,
     read_backup_dir,
+    remediation,
     run_audit,
+    runner,
+    write_configs,
 )
-from capdo.network.configtext import ConfigReadError
-from capdo.network.estate import NetworkEstate, load_network_estate
-from capdo.network.platforms import NetworkError
-from capdo.network.remediate import EstateSummary, remediation
-from capdo.network.render import Renderer, write_configs
 from capdo.safeio import ReadProblem
 
 app = typer.Typer(

@@ -22,11 +22,10 @@ import typer
 from capdo.commands._options import InventoryOption, LangOption, UsageError, parse_lang
 from capdo.commands._options import resolve_inventory_dir as _resolve_inventory
 from capdo.i18n import Lang, t
-from capdo.reports.text import number
+from capdo.reports import number
 
 if TYPE_CHECKING:
-    from capdo.reports.data import ReportData
-    from capdo.reports.run import ReportOutcome, ReportRequest
+    from capdo.reports import ReportData, ReportOutcome, ReportRequest
 
 ENV_STORE = "CAPDO_REPORT_STORE"
 DEFAULT_STORE = Path("reports") / "history.sqlite"
@@ -87,11 +86,13 @@ def _estate(option: Path | None) -> Path:
 
 def _run(request: ReportRequest, lang: Lang) -> ReportOutcome:
     # the report machinery is imported here, not at start-up: `capdo --help` stays fast
-    from capdo.reports.inputs import ReportInputError  # noqa: PLC0415
-    from capdo.reports.pdf import PdfError  # noqa: PLC0415
-    from capdo.reports.run import make_reports  # noqa: PLC0415
-    from capdo.reports.store import StoreError  # noqa: PLC0415
-    from capdo.reports.templates import TemplatesNotFoundError  # noqa: PLC0415
+    from capdo.reports import (  # noqa: PLC0415
+        PdfError,
+        ReportInputError,
+        StoreError,
+        TemplatesNotFoundError,
+        make_reports,
+    )
 
     try:
         outcome = make_reports(request)
@@ -173,7 +174,7 @@ def report(
     """Build the reports from result files, the estate, the catalogues and the waivers."""
     if ctx.invoked_subcommand is not None:
         return
-    from capdo.reports.run import (  # noqa: PLC0415
+    from capdo.reports import (  # noqa: PLC0415
         Format,
         ReportRequest,
         default_results,
@@ -232,8 +233,10 @@ def dossier(
     today: TodayOption = None,
 ) -> None:
     """Level-dossier draft (hồ sơ đề xuất cấp độ) as DOCX, filled from the inventory."""
-    from capdo.reports.dossier import write_dossier  # noqa: PLC0415 - python-docx on demand
-    from capdo.reports.run import dossier_name  # noqa: PLC0415
+    from capdo.reports import (  # noqa: PLC0415
+        dossier_name,
+        write_dossier,
+    )
 
     language = parse_lang(lang)
     outcome = _data_only(inventory, results, language, today, out)
@@ -257,7 +260,7 @@ def annual(
     today: TodayOption = None,
 ) -> None:
     """Annual report table (Mẫu 08) for every system of the estate, as DOCX."""
-    from capdo.reports.dossier import write_annual  # noqa: PLC0415 - python-docx on demand
+    from capdo.reports import write_annual  # noqa: PLC0415 - python-docx on demand
 
     language = parse_lang(lang)
     data = _data_only(inventory, results, language, today, out).report
@@ -277,7 +280,7 @@ def _data_only(
     out: Path,
 ) -> ReportOutcome:
     """The report data without writing a report or touching the history (results optional)."""
-    from capdo.reports.run import ReportRequest, default_results  # noqa: PLC0415
+    from capdo.reports import ReportRequest, default_results  # noqa: PLC0415
 
     request = ReportRequest(
         estate_dir=_estate(inventory),
@@ -300,6 +303,6 @@ def national(
     lang: LangOption = "vi",
 ) -> None:
     """Tổng hợp toàn quốc (national roll-up) from several estates' evaluation outputs."""
-    from capdo.reports.national import run_national  # noqa: PLC0415
+    from capdo.reports import run_national  # noqa: PLC0415
 
     raise typer.Exit(run_national(folders, out, parse_lang(lang)))

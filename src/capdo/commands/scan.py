@@ -26,16 +26,20 @@ from capdo.commands._options import (
     parse_lang,
     resolve_inventory_dir,
 )
-from capdo.compliance.results import write_results_jsonl
-from capdo.compliance.yaml_source import DataFileError
-from capdo.exports.baseline import baseline, catalogue_dir_for
-from capdo.exports.policy import load_estate_policy
+from capdo.compliance import DataFileError, write_results_jsonl
+from capdo.exports import baseline, catalogue_dir_for, load_estate_policy
 from capdo.i18n import Lang, t
-from capdo.inventory.model import Regime
-from capdo.safeio.write import atomic_open, write_atomic
-from capdo.scap.errors import ScapError
-from capdo.scap.scan import Scanner, ScanOptions, TargetScan, select_servers
-from capdo.scap.setup import ScanSetup, prepare
+from capdo.inventory import Regime
+from capdo.safeio import atomic_open, write_atomic
+from capdo.scap import (
+    Scanner,
+    ScanOptions,
+    ScanSetup,
+    ScapError,
+    TargetScan,
+    prepare,
+    select_servers,
+)
 
 app = typer.Typer(
     name="scan",

@@ -34,7 +34,7 @@ def docs(
     lang: LangOption = "vi",
 ) -> None:
     """Sinh tài liệu tham chiếu (write the schema reference) from the model."""
-    from capdo.estate_gen.reference import write_docs  # noqa: PLC0415
+    from capdo.estate_gen import write_docs  # noqa: PLC0415
 
     language = parse_lang(lang)
     try:

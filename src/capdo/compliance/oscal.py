@@ -24,7 +24,7 @@ from trestle.oscal.profile import Profile
 from capdo.compliance.catalogue_model import Catalogue, Requirement
 from capdo.compliance.compile import compile_level
 from capdo.compliance.evaluate import Evaluation
-from capdo.safeio.write import write_atomic
+from capdo.safeio import write_atomic
 
 NS = "https://capdo.invalid/ns/oscal"
 _UUID_NS = uuid.UUID("6f1d3c1e-7a43-5b0e-9a51-3c1f0d2b8e11")

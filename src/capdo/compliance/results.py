@@ -23,8 +23,7 @@ from pydantic import (
 from capdo.compliance.catalogue_model import RequirementId
 from capdo.compliance.problems import LocatedProblem, Problem
 from capdo.compliance.yaml_source import DataFileError, reader_problem
-from capdo.safeio import ReadError, ReadProblem, read_jsonl
-from capdo.safeio.write import atomic_open
+from capdo.safeio import ReadError, ReadProblem, atomic_open, read_jsonl
 
 Status = Literal[
     "pass", "fail", "missing_evidence", "not_reviewed", "error", "waived", "not_applicable"

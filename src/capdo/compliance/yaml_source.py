@@ -22,8 +22,7 @@ from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from capdo.compliance.problems import LocatedProblem, Path, PathItem, Problem
-from capdo.safeio import ReadError, ReadProblem, check_yaml, read_bytes
-from capdo.safeio.files import decode_utf8
+from capdo.safeio import ReadError, ReadProblem, check_yaml, decode_utf8, read_bytes
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 

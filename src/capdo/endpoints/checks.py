@@ -13,14 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from capdo.checks.content import content_dir, load_checks
-from capdo.checks.contract import outcome, requirements_of
-from capdo.compliance.catalogue_loader import CatalogueNotFoundError, find_catalogue_dir
-from capdo.compliance.results import Evidence, ResultRecord
+from capdo.checks import content_dir, load_checks, outcome, requirements_of
+from capdo.compliance import CatalogueNotFoundError, Evidence, ResultRecord, find_catalogue_dir
 from capdo.endpoints.intended import EndpointPlan
 from capdo.endpoints.policy import FirmwarePolicy
 from capdo.endpoints.probe import ProbeFacts
-from capdo.inventory.index import EstateIndex
+from capdo.inventory import EstateIndex
 
 CHECKER = "capdo.endpoints"
 KIND = "endpoints"

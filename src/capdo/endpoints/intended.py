@@ -9,13 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from capdo.compliance.catalogue_model import ParamValue
+from capdo.compliance import ParamValue
 from capdo.endpoints.config import EndpointConfig
 from capdo.endpoints.secrets import endpoint_credential
 from capdo.errors import CapdoError
-from capdo.exports.baseline import Baseline, baseline, catalogue_dir_for
-from capdo.inventory.index import EstateIndex
-from capdo.inventory.model import Endpoint, Inventory
+from capdo.exports import Baseline, baseline, catalogue_dir_for
+from capdo.inventory import Endpoint, EstateIndex, Inventory
 from capdo.secrets import resolve
 
 SYSLOG_FROM_LEVEL = 3

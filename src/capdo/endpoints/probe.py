@@ -32,8 +32,8 @@ from capdo.endpoints.net import (
 from capdo.endpoints.sip import Product, parse_product
 from capdo.endpoints.snmp import DEFAULT_COMMUNITIES, community_answers
 from capdo.endpoints.vendors import DEFAULT_PASSWORDS, FORMATS, VendorFormat
-from capdo.exports.connections import overlay_path, read_overlay
-from capdo.inventory.model import Endpoint, Estate
+from capdo.exports import overlay_path, read_overlay
+from capdo.inventory import Endpoint, Estate
 
 STANDARD_PORTS: dict[str, int] = {
     "sip_udp": 5060,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from capdo.endpoints.intended import EndpointPlan, Planner
 from capdo.endpoints.vendors import FORMATS, mac_stem, poly_master
-from capdo.safeio.write import write_atomic
+from capdo.safeio import write_atomic
 
 DEFAULT_OUT = Path("out") / "endpoints" / "provisioning"
 

@@ -8,15 +8,15 @@ import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from capdo.compliance.results import ResultRecord
+from capdo.compliance import ResultRecord
 from capdo.endpoints.checks import CheckContext, evaluate, find_checks_dir
-from capdo.endpoints.intended import EndpointPlan, EstateError, Planner
+from capdo.endpoints.intended import EndpointPlan, Planner
 from capdo.endpoints.policy import load_firmware_policy
 from capdo.endpoints.probe import ProbeFacts, ProbeSettings, probe_targets, run_probes
 from capdo.endpoints.secrets import endpoint_credential
 from capdo.endpoints.trust import ca_file_for
 from capdo.errors import CapdoError
-from capdo.inventory.model import Endpoint, Inventory
+from capdo.inventory import Endpoint, Inventory
 from capdo.secrets import SecretError
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from capdo.inventory.model import Estate, SecretRef
+from capdo.inventory import Estate, SecretRef
 
 
 def endpoint_credential(

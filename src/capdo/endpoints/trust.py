@@ -11,8 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from capdo.errors import CapdoError
-from capdo.endpoints.intended import EstateError
-from capdo.inventory.model import Estate
+from capdo.inventory import Estate
 
 
 def estate_ca_file(estate: Estate, root: Path) -> Path | None:

@@ -22,7 +22,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 
-from capdo.inventory.strings import unsafe_char
+from capdo.inventory import unsafe_char
 
 Vendor = Literal["yealink", "poly"]
 

@@ -9,18 +9,20 @@ from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 
-from capdo.checks import contract
-from capdo.checks.content import content_dir, load_checks
-from capdo.compliance.catalogue_loader import load_regime
-from capdo.compliance.catalogue_model import ParamValue
-from capdo.compliance.compile import compile_level
-from capdo.compliance.evidence import EvidenceIndex
-from capdo.compliance.results import Evidence, ResultRecord, Status
-from capdo.compliance.targets import TargetKind
-from capdo.exports.baseline import baseline
-from capdo.exports.policy import EstatePolicy
-from capdo.inventory.index import EstateIndex
-from capdo.inventory.index import TargetKind as InventoryKind
+from capdo.checks import content_dir, contract, load_checks
+from capdo.compliance import (
+    Evidence,
+    EvidenceIndex,
+    ParamValue,
+    ResultRecord,
+    Status,
+    TargetKind,
+    compile_level,
+    load_regime,
+)
+from capdo.exports import EstatePolicy, baseline
+from capdo.inventory import EstateIndex
+from capdo.inventory import TargetKind as InventoryKind
 
 CHECKER = "capdo.estate"
 KIND = "estate"

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from capdo.inventory.model import (
+from capdo.inventory import (
     Coordinates,
     DeviceRole,
     InformationType,

@@ -30,8 +30,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from capdo.estate_gen.schema import FILE_KINDS, SCHEMA_ID, schema_name, write_schemas
-from capdo.inventory.loader import COLLECTIONS
-from capdo.inventory.model import Estate
+from capdo.inventory import COLLECTIONS, Estate
 
 REGENERATE = "capdo schema docs --out docs"
 SIMPLE = {
@@ -343,7 +342,7 @@ def description_reference() -> str:
 
 
 def reference_objects(repo: Path) -> list[BaseModel]:
-    from capdo.inventory.validate import load_estate  # noqa: PLC0415
+    from capdo.inventory import load_estate  # noqa: PLC0415
 
     objects: list[BaseModel] = []
     for name in ("phutho", "lab"):

@@ -8,8 +8,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from capdo.inventory.loader import COLLECTIONS
-from capdo.inventory.model import Estate
+from capdo.inventory import COLLECTIONS, Estate
 
 FILE_KINDS: tuple[str, ...] = ("estate", *COLLECTIONS)
 SCHEMA_ID = "https://capdo.invalid/schema/{kind}.schema.json"

@@ -18,8 +18,7 @@ from typing import Any
 from capdo.exports.baseline import baseline, catalogue_dir_for
 from capdo.exports.connections import connection_for, overlay_path, read_overlay
 from capdo.exports.policy import EstatePolicy, load_estate_policy
-from capdo.inventory.index import EstateIndex, Target
-from capdo.inventory.model import Inventory
+from capdo.inventory import EstateIndex, Inventory, Target
 
 KIND_GROUP = {"server": "servers", "device": "network_devices", "endpoint": "endpoints"}
 NETWORK_OS = {

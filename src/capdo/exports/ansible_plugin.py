@@ -14,10 +14,10 @@ from typing import Any
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin
 
-from capdo.compliance.yaml_source import DataFileError
+from capdo.compliance import DataFileError
 from capdo.exports.ansible import build_view
 from capdo.i18n import Lang
-from capdo.inventory.validate import load_estate
+from capdo.inventory import load_estate
 
 _PARSED: set[tuple[int, Path]] = set()
 

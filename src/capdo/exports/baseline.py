@@ -13,17 +13,18 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from capdo.compliance.catalogue_loader import (
+from capdo.compliance import (
     CatalogueNotFoundError,
+    CheckKind,
+    ParamValue,
+    ResolvedParameter,
+    compare,
+    compile_level,
     find_catalogue_dir,
     load_regime,
 )
-from capdo.compliance.catalogue_model import CheckKind, ParamValue
-from capdo.compliance.compile import ResolvedParameter, compile_level
-from capdo.compliance.policy import compare
 from capdo.exports.policy import EstatePolicy
-from capdo.inventory.index import TargetKind
-from capdo.inventory.model import Regime
+from capdo.inventory import Regime, TargetKind
 
 CHECKS_FOR: dict[TargetKind, frozenset[CheckKind]] = {
     "server": frozenset({CheckKind.server, CheckKind.scap}),

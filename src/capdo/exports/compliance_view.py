@@ -11,9 +11,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from capdo.compliance.targets import SystemRef, Target
-from capdo.inventory.index import EstateIndex, TargetKind
-from capdo.inventory.model import InformationSystem
+from capdo.compliance import SystemRef, Target
+from capdo.inventory import EstateIndex, InformationSystem, TargetKind
 
 COMPLIANCE_KIND: dict[TargetKind, str] = {
     "server": "server",

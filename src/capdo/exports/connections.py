@@ -12,10 +12,8 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from capdo.inventory.index import Target
-from capdo.inventory.model import Estate
-from capdo.safeio import ReadError, ReadProblem, read_bytes
-from capdo.safeio.yamlread import load_yaml_bytes, locate
+from capdo.inventory import Estate, Target
+from capdo.safeio import ReadError, ReadProblem, load_yaml_bytes, locate, read_bytes
 
 ENV_OVERLAY = "CAPDO_CONNECTIONS"
 

@@ -11,8 +11,7 @@ from typing import Any
 
 from capdo.exports.ansible import group_name
 from capdo.exports.connections import connection_for, overlay_path, read_overlay
-from capdo.inventory.index import EstateIndex, Target
-from capdo.inventory.model import Inventory
+from capdo.inventory import EstateIndex, Inventory, Target
 
 NETMIKO_PLATFORM = {
     "cisco_ios": "cisco_ios",
@@ -83,7 +82,7 @@ class CapdoInventory:
             ParentGroups,
         )
 
-        from capdo.inventory.validate import load_estate  # noqa: PLC0415 (import cycle)
+        from capdo.inventory import load_estate  # noqa: PLC0415 (import cycle)
 
         result = load_estate(self.estate_dir)
         if result.inventory is None or not result.ok:

@@ -12,17 +12,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from capdo.compliance.catalogue_model import Catalogue
-from capdo.compliance.compile import CompiledLevel
-from capdo.compliance.policy import (
+from capdo.compliance import (
+    Catalogue,
+    CompiledLevel,
     EffectivePolicy,
     EvaluationRules,
     OrganisationPolicy,
     PolicyIssue,
+    Waiver,
+    WaiverBook,
     apply_policy,
+    load_policy,
+    load_waivers,
 )
-from capdo.compliance.registers import load_policy, load_waivers
-from capdo.compliance.waivers import Waiver, WaiverBook
 
 POLICY_DIR = "policy"
 
@@ -77,7 +79,7 @@ def policy_issues(
 ) -> list[tuple[str, int, PolicyIssue]]:
     """(regime, level, issue) for every level the estate uses; errors are weaker overrides
     without a waiver, unknown requirements or parameters, wrong types."""
-    from capdo.compliance.compile import compile_level  # noqa: PLC0415 (keep imports light)
+    from capdo.compliance import compile_level  # noqa: PLC0415 (keep imports light)
 
     found: list[tuple[str, int, PolicyIssue]] = []
     seen: set[tuple[str, str, int]] = set()

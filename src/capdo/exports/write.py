@@ -12,9 +12,8 @@ from capdo.exports.ansible import build_view, static_inventory
 from capdo.exports.nornir import simple_inventory
 from capdo.exports.pyinfra import pyinfra_module
 from capdo.gcpause import paused_gc
-from capdo.inventory.index import EstateIndex
-from capdo.inventory.model import Inventory
-from capdo.safeio.write import write_atomic
+from capdo.inventory import EstateIndex, Inventory
+from capdo.safeio import write_atomic
 
 ExportFormat = Literal["ansible", "nornir", "pyinfra", "json"]
 

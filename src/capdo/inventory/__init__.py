@@ -16,12 +16,15 @@ if TYPE_CHECKING:
     from capdo.inventory.index import EstateIndex, Target, TargetKind, TargetObject
     from capdo.inventory.levels import minimum_level
     from capdo.inventory.loader import COLLECTIONS
+    from capdo.inventory.management import CENTRAL_SITE_KINDS
     from capdo.inventory.model import (
+        FIREWALL_SERVICES,
         Coordinates,
         Credential,
         DeviceRole,
         Endpoint,
         Estate,
+        FirewallPolicy,
         InformationSystem,
         InformationType,
         Inventory,
@@ -53,11 +56,14 @@ _WHERE = {
     "TargetObject": "index",
     "minimum_level": "levels",
     "COLLECTIONS": "loader",
+    "CENTRAL_SITE_KINDS": "management",
+    "FIREWALL_SERVICES": "model",
     "Coordinates": "model",
     "Credential": "model",
     "DeviceRole": "model",
     "Endpoint": "model",
     "Estate": "model",
+    "FirewallPolicy": "model",
     "InformationSystem": "model",
     "InformationType": "model",
     "Inventory": "model",
@@ -90,7 +96,9 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
+    "CENTRAL_SITE_KINDS",
     "COLLECTIONS",
+    "FIREWALL_SERVICES",
     "Coordinates",
     "Credential",
     "DeviceRole",
@@ -98,6 +106,7 @@ __all__ = [
     "Estate",
     "EstateIndex",
     "Finding",
+    "FirewallPolicy",
     "InformationSystem",
     "InformationType",
     "Inventory",

@@ -32,7 +32,7 @@ from capdo.inventory.model import (
 )
 from capdo.inventory.secrets import find_plain_secrets, redact_plain_secrets
 from capdo.inventory.source import SourceSet
-from capdo.safeio.files import inside
+from capdo.safeio import inside
 
 COLLECTIONS: Final[dict[str, type[BaseModel]]] = {
     "sites": Site,

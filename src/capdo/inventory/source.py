@@ -15,8 +15,7 @@ from pathlib import Path
 import yaml
 
 from capdo.inventory.findings import Finding, Origin, YamlPath
-from capdo.safeio import ReadError, ReadProblem, load_yaml_bytes, read_bytes
-from capdo.safeio.yamlread import SafeLoader, locate_in
+from capdo.safeio import ReadError, ReadProblem, SafeLoader, load_yaml_bytes, locate_in, read_bytes
 
 
 def reader_finding(problem: ReadProblem) -> Finding:

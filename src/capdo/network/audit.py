@@ -22,10 +22,10 @@ from typing import Any
 
 import pytest
 
-from capdo.errors import CapdoError
 from capdo.checks import contract
-from capdo.compliance.results import Evidence, ResultRecord, Status
-from capdo.inventory.model import NetworkDevice
+from capdo.compliance import Evidence, ResultRecord, Status
+from capdo.errors import CapdoError
+from capdo.inventory import NetworkDevice
 from capdo.network.configtext import ConfigReadError, decode
 from capdo.network.defaults import DEFAULTS
 from capdo.network.defaults import negation as default_negation

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from capdo.errors import CapdoError
-from capdo.exports.baseline import catalogue_dir_for
-from capdo.inventory.model import Inventory, NetworkDevice
-from capdo.inventory.validate import load_estate
+from capdo.exports import catalogue_dir_for
+from capdo.inventory import Inventory, NetworkDevice, load_estate
 from capdo.network.model import NetworkContext
 from capdo.network.platforms import find_templates_dir
 

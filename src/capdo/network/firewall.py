@@ -24,10 +24,10 @@ from dataclasses import dataclass, replace
 from ipaddress import IPv4Network
 from typing import TYPE_CHECKING, Any
 
-from capdo.inventory.model import FIREWALL_SERVICES
+from capdo.inventory import FIREWALL_SERVICES
 
 if TYPE_CHECKING:
-    from capdo.inventory.model import FirewallPolicy, NetworkDevice, Server
+    from capdo.inventory import FirewallPolicy, NetworkDevice, Server
     from capdo.network.model import NetworkContext
 
 WAN, INTERNET = "wan", "internet"

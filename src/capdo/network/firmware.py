@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from capdo.endpoints.policy import FirmwarePolicy, load_minimums
+from capdo.endpoints import FirmwarePolicy, load_minimums
 
 NETWORK_FIRMWARE = Path("policy") / "network-firmware.yml"
 

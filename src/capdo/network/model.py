@@ -15,10 +15,16 @@ from functools import cached_property
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from pathlib import Path
 
-from capdo.exports.baseline import Baseline, baseline
-from capdo.inventory.index import EstateIndex
-from capdo.inventory.management import CENTRAL_SITE_KINDS
-from capdo.inventory.model import Inventory, Link, LinkEnd, NetworkDevice, Vlan
+from capdo.exports import Baseline, baseline
+from capdo.inventory import (
+    CENTRAL_SITE_KINDS,
+    EstateIndex,
+    Inventory,
+    Link,
+    LinkEnd,
+    NetworkDevice,
+    Vlan,
+)
 from capdo.network.firewall import firewall_view
 from capdo.network.routing import ADVERTISED_CENTRAL_ZONES, CENTRAL_PREFIX_LIST, RoutingPlan
 from capdo.network.view import (

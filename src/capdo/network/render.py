@@ -9,11 +9,9 @@ from typing import Any
 
 import jinja2
 
-from capdo.inventory.model import NetworkDevice
-from capdo.inventory.strings import banner_problem, describe_char, unsafe_char
+from capdo.inventory import NetworkDevice, banner_problem, describe_char, unsafe_char
 from capdo.network.model import NetworkContext, device_view
-from capdo.safeio import read_yaml
-from capdo.safeio.write import write_atomic
+from capdo.safeio import read_yaml, write_atomic
 
 TEMPLATE = "device.j2"
 

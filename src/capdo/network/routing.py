@@ -35,12 +35,12 @@ from functools import cached_property
 from ipaddress import IPv4Address, IPv4Network, collapse_addresses
 from typing import TYPE_CHECKING
 
-from capdo.inventory.management import CENTRAL_SITE_KINDS
+from capdo.inventory import CENTRAL_SITE_KINDS
 from capdo.network.firewall import firewall_view
 from capdo.network.view import Prefix, StaticRoute
 
 if TYPE_CHECKING:
-    from capdo.inventory.model import Link, LinkEnd, NetworkDevice, Vlan
+    from capdo.inventory import Link, LinkEnd, NetworkDevice, Vlan
     from capdo.network.model import NetworkContext
 
 ADVERTISED_CENTRAL_ZONES = frozenset(

@@ -22,8 +22,8 @@ from nornir.core.plugins.connections import ConnectionPluginRegister
 from nornir.core.task import Task
 from nornir.plugins.runners import SerialRunner, ThreadedRunner
 
-from capdo.exports.nornir import simple_inventory
-from capdo.inventory.model import NetworkDevice
+from capdo.exports import simple_inventory
+from capdo.inventory import NetworkDevice
 from capdo.network.configtext import ConfigReadError
 from capdo.network.estate import NetworkEstate
 from capdo.network.firewall_guard import firewall_lockout
@@ -31,7 +31,7 @@ from capdo.network.lock import DeviceLocked, device_lock
 from capdo.network.platforms import PlatformInfo, platform_info
 from capdo.network.remediate import Remediation, remediation
 from capdo.network.safety import account_first, controller_addresses, lockout
-from capdo.safeio.write import write_atomic
+from capdo.safeio import write_atomic
 from capdo.secrets import SecretError, login_for
 
 CONNECT_TIMEOUT = 10

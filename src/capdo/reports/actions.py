@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from capdo.compliance.catalogue_model import Deadline
+from capdo.compliance import Deadline
 from capdo.reports.data import Action, RegimeReport, RequirementRow, SystemInfo
 from capdo.reports.guidance import SEVERITY_RANK, Guidance, GuidanceFile, resolve
 from capdo.reports.status import OPEN, STYLES

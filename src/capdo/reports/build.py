@@ -10,12 +10,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from capdo.compliance.catalogue_model import Catalogue
-from capdo.compliance.compile import CompiledLevel, compile_level
-from capdo.compliance.diff import diff_regimes
-from capdo.compliance.evaluate import Evaluation, Finding
-from capdo.compliance.results import STATUSES
-from capdo.inventory.model import Inventory
+from capdo.compliance import (
+    STATUSES,
+    Catalogue,
+    CompiledLevel,
+    Evaluation,
+    Finding,
+    compile_level,
+    diff_regimes,
+)
+from capdo.inventory import Inventory
 from capdo.reports.actions import build_actions
 from capdo.reports.data import (
     CheckerResult,

@@ -11,12 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from capdo.compliance.catalogue_loader import Regime
-from capdo.compliance.catalogue_model import Deadline
-from capdo.compliance.diff import RegimeDiff
-from capdo.compliance.evaluate import Finding, SystemVerdict
-from capdo.compliance.results import FAILING as RESULT_FAILING
-from capdo.compliance.waivers import WaiverUse
+from capdo.compliance import FAILING as RESULT_FAILING
+from capdo.compliance import Deadline, Finding, Regime, RegimeDiff, SystemVerdict, WaiverUse
 from capdo.reports.text import Text
 
 FAILING = RESULT_FAILING

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from capdo.compliance.results import STATUSES
+from capdo.compliance import STATUSES
 from capdo.i18n import Lang, t
 from capdo.reports.data import ReportData
 from capdo.reports.evidence import checker_label, date_text, sentences

@@ -19,8 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt, RGBColor
 
 from capdo.i18n import Lang, t
-from capdo.inventory.levels import minimum_level
-from capdo.inventory.model import Inventory
+from capdo.inventory import Inventory, minimum_level
 from capdo.reports.actions import group_actions
 from capdo.reports.data import (
     FAILING,
@@ -33,7 +32,7 @@ from capdo.reports.data import (
 from capdo.reports.evidence import date_text, reporting_period
 from capdo.reports.html import place_date
 from capdo.reports.text import clean, regime_label, status_label
-from capdo.safeio.write import atomic_open
+from capdo.safeio import atomic_open
 
 PLACEHOLDER_COLOUR = RGBColor(0xB0, 0x00, 0x20)
 

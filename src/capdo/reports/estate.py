@@ -7,8 +7,15 @@ only turns the model into the report's :class:`SystemInfo` and :class:`TargetInf
 
 from __future__ import annotations
 
-from capdo.inventory.index import EstateIndex, TargetObject
-from capdo.inventory.model import Endpoint, Inventory, Localized, NetworkDevice, Server
+from capdo.inventory import (
+    Endpoint,
+    EstateIndex,
+    Inventory,
+    Localized,
+    NetworkDevice,
+    Server,
+    TargetObject,
+)
 from capdo.reports.data import SystemInfo, TargetInfo
 from capdo.reports.text import Text
 

@@ -17,8 +17,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from capdo.compliance.catalogue_loader import CatalogueNotFoundError, find_catalogue_dir
-from capdo.compliance.catalogue_model import Confidence, LocalText
+from capdo.compliance import CatalogueNotFoundError, Confidence, LocalText, find_catalogue_dir
 from capdo.i18n import Lang
 
 FILE_NAME = "guidance.yml"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from capdo.compliance.evaluate import Finding
+from capdo.compliance import Finding
 from capdo.i18n import Lang, t
 from capdo.reports.data import FAILING, RequirementInfo
 from capdo.reports.text import value_text

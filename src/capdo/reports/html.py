@@ -13,10 +13,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from capdo.compliance.catalogue_model import Group
-from capdo.compliance.evaluate import Finding
-from capdo.compliance.results import STATUSES
-from capdo.compliance.targets import TARGET_KINDS
+from capdo.compliance import STATUSES, TARGET_KINDS, Finding, Group
 from capdo.i18n import Lang, t
 from capdo.reports import svg
 from capdo.reports.actions import (
@@ -54,7 +51,7 @@ from capdo.reports.text import (
     status_label,
     value_text,
 )
-from capdo.safeio.write import write_atomic
+from capdo.safeio import write_atomic
 
 OPEN_SYSTEMS = 12
 """Up to this many system sections (over all regimes) are shown open; more start folded."""

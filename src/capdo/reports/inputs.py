@@ -17,14 +17,9 @@ from datetime import datetime
 from pathlib import Path
 
 from capdo.assessment import Assessment, AssessmentError, assess
-from capdo.compliance.catalogue_loader import Regime
-from capdo.compliance.catalogue_model import Catalogue
-from capdo.compliance.evaluate import Evaluation
-from capdo.compliance.results import ResultRecord
+from capdo.compliance import Catalogue, Evaluation, Regime, ResultRecord
 from capdo.i18n import Lang, t
-from capdo.inventory.index import EstateIndex
-from capdo.inventory.model import Inventory
-from capdo.inventory.validate import load_estate
+from capdo.inventory import EstateIndex, Inventory, load_estate
 from capdo.reports.data import RejectedRow, SystemInfo, TargetInfo
 from capdo.reports.estate import system_infos, target_infos, text
 from capdo.reports.text import Text

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from capdo.compliance.evaluate import Finding
+from capdo.compliance import Finding
 from capdo.i18n import catalogue
 from capdo.reports.data import HostReport, RegimeReport, ReportData, SystemReport
 from capdo.reports.text import value_text
-from capdo.safeio.write import atomic_open
+from capdo.safeio import atomic_open
 
 FORMAT_VERSION = 1
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 from xml.etree.ElementTree import Element, ElementTree, SubElement
 
-from capdo.compliance.evaluate import Finding
+from capdo.compliance import Finding
 from capdo.i18n import Lang, t
 from capdo.reports.data import ReportData
 from capdo.reports.text import detail_text, value_text

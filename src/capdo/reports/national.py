@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from capdo.errors import CapdoError
 from capdo.i18n import Lang, t
-from capdo.inventory.model import Inventory
+from capdo.inventory import Inventory
 
 ESTATE_SUMMARY = "estate.json"
 TOP_GAPS = 5
@@ -144,7 +144,7 @@ def _regime_row(evaluation: _Evaluation, titles: dict[str, dict[str, str]]) -> d
 
 def requirement_titles(catalogue_dir: Path | None) -> dict[str, dict[str, str]]:
     """Requirement id -> title (vi/en) from both regimes' catalogues, when found."""
-    from capdo.compliance.catalogue_loader import load_regime  # noqa: PLC0415
+    from capdo.compliance import load_regime  # noqa: PLC0415
 
     titles: dict[str, dict[str, str]] = {}
     for regime in ("legacy", "new"):
@@ -255,7 +255,7 @@ def run_national(folders: list[Path], out: Path, lang: Lang) -> int:
     """The command: 0 written, 2 on an unreadable input or output (nothing half-written)."""
     import typer  # noqa: PLC0415
 
-    from capdo.exports.baseline import catalogue_dir_for  # noqa: PLC0415
+    from capdo.exports import catalogue_dir_for  # noqa: PLC0415
 
     try:
         written = write_national(folders, out, lang, catalogue_dir_for(Path.cwd()))

@@ -12,7 +12,7 @@ from pathlib import Path
 from capdo.i18n import Lang
 from capdo.reports.data import ReportData
 from capdo.reports.html import render_html
-from capdo.safeio.write import atomic_open
+from capdo.safeio import atomic_open
 
 
 class PdfError(Exception):

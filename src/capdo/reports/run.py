@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from capdo.i18n import Lang
-from capdo.inventory.model import Inventory
+from capdo.inventory import Inventory
 from capdo.reports.data import ReportData
 from capdo.reports.html import write_html
 from capdo.reports.inputs import load_inputs

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from capdo.compliance.evaluate import Finding
+from capdo.compliance import Finding
 from capdo.i18n import Lang, t
 from capdo.reports.data import ReportData
 from capdo.reports.text import detail_text, value_text
-from capdo.safeio.write import atomic_open
+from capdo.safeio import atomic_open
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from capdo.compliance.results import ResultRecord
+from capdo.compliance import ResultRecord
 from capdo.reports.data import FAILING, DiffItem, ReportData, RunDiff, RunSummary
 
 SCHEMA = """

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from html import escape
 
-from capdo.compliance.results import FAILING, STATUS_PRECEDENCE
+from capdo.compliance import FAILING, STATUS_PRECEDENCE
 from capdo.reports.data import RunSummary
 
 STATUS_ORDER = STATUS_PRECEDENCE

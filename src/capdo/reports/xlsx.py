@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from capdo.compliance.evaluate import Finding
-from capdo.compliance.results import STATUS_PRECEDENCE
-from capdo.compliance.waivers import WaiverUse
+from capdo.compliance import STATUS_PRECEDENCE, Finding, WaiverUse
 from capdo.i18n import Lang, t
 from capdo.reports.actions import ActionGroup, group_actions
 from capdo.reports.data import (
@@ -36,7 +34,7 @@ from capdo.reports.status import finding_status
 from capdo.reports.status import style as category_style
 from capdo.reports.text import clean, status_label
 from capdo.reports.xlsx_writer import Value, XlsxWriter
-from capdo.safeio.write import atomic_open
+from capdo.safeio import atomic_open
 
 STATUS_ORDER = STATUS_PRECEDENCE
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from capdo.safeio.write import write_atomic
+from capdo.safeio import write_atomic
 from capdo.scap.arf import ScanResults
 from capdo.scap.errors import ScapError
 

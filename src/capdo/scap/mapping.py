@@ -19,8 +19,7 @@ from typing import Annotated, Final
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from capdo.compliance.catalogue_model import RequirementId
-from capdo.compliance.results import Evidence, ResultRecord, Status
+from capdo.compliance import Evidence, RequirementId, ResultRecord, Status
 from capdo.scap.arf import RuleResult, ScanResults
 from capdo.scap.errors import ScapError
 

@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from capdo.compliance.results import ResultRecord
-from capdo.exports.connections import connection_for, overlay_path, read_overlay
-from capdo.inventory.index import EstateIndex, Target
-from capdo.inventory.model import Estate
+from capdo.compliance import ResultRecord
+from capdo.exports import connection_for, overlay_path, read_overlay
+from capdo.inventory import Estate, EstateIndex, Target
 from capdo.scap import content, runner
 from capdo.scap.arf import ScanResults, datastream_profiles, parse_results
 from capdo.scap.errors import ScapError

@@ -6,10 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from capdo.exports.baseline import catalogue_dir_for
-from capdo.inventory.index import EstateIndex
-from capdo.inventory.model import Estate
-from capdo.inventory.validate import load_estate
+from capdo.exports import catalogue_dir_for
+from capdo.inventory import Estate, EstateIndex, load_estate
 from capdo.scap.errors import ScapError
 from capdo.scap.mapping import DEFAULT_MAPPING, MappingFile, load_mapping
 from capdo.scap.profiles import ScapSettings, load_settings

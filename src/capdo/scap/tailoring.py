@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from capdo.safeio.write import write_atomic
+from capdo.safeio import write_atomic
 from capdo.scap.arf import RULE_PREFIX
 from capdo.scap.profiles import profile_idref
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from capdo.inventory.model import Endpoint, Link, NetworkDevice, Server, Site
+from capdo.inventory import Endpoint, Link, NetworkDevice, Server, Site
 
 SHEETS: dict[str, type[BaseModel]] = {
     "sites": Site,

@@ -24,11 +24,9 @@ from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, ValidationError
 
 from capdo.errors import CapdoError
-from capdo.estate_gen.schema import write_schemas
-from capdo.estate_gen.write import DEFAULT_SCHEMA_DIR, dump_yaml, schema_comment
+from capdo.estate_gen import DEFAULT_SCHEMA_DIR, dump_yaml, schema_comment, write_schemas
 from capdo.i18n import Lang, t
-from capdo.inventory.findings import Finding, Origin
-from capdo.inventory.validate import load_estate
+from capdo.inventory import Finding, Origin, load_estate
 from capdo.sheets.columns import SHEETS, Column, columns
 
 MAX_ROWS = 200_000

@@ -16,9 +16,9 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from capdo.estate_gen.reference import meaning
+from capdo.estate_gen import meaning
 from capdo.i18n import t
-from capdo.inventory.model import Inventory
+from capdo.inventory import Inventory
 from capdo.sheets.columns import SHEETS, columns, row_of
 
 INSTRUCTIONS = "huong-dan"

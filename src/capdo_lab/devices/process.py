@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from capdo.inventory.model import Inventory
+from capdo.inventory import Inventory
 from capdo_lab.devices.state import DeviceSpec
 from capdo_lab.devices.syntax import SYNTAXES
 

@@ -6,7 +6,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-from capdo.network.defaults import is_default
+from capdo.network import is_default
 from capdo_lab.devices.configtree import Node, parse, render
 from capdo_lab.devices.syntax import SYNTAXES, Syntax
 

@@ -64,7 +64,7 @@ class Syntax:
 
     def running_text(self, body: str, name: str) -> str:
         if self.platform == "fortinet":  # sections closed by next/end, as FortiOS shows them
-            from capdo.network.remediate import fortios_exits  # noqa: PLC0415 (import cycle)
+            from capdo.network import fortios_exits  # noqa: PLC0415 (import cycle)
 
             lines = fortios_exits([line for line in body.splitlines() if line.strip()])
             head = "#config-version=FGT6HF-7.2.8-FW-build1639-240313:opmode=0:vdom=0:user=capdo"

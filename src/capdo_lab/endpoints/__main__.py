@@ -16,12 +16,10 @@ import sys
 import threading
 from pathlib import Path
 
+from capdo.endpoints import estate_ca_file, raise_fd_limit
 from capdo.errors import CapdoError
-from capdo.endpoints.intended import EstateError
-from capdo.endpoints.probe import raise_fd_limit
-from capdo.endpoints.trust import estate_ca_file
 from capdo.i18n import Lang, t
-from capdo.inventory.validate import load_estate
+from capdo.inventory import load_estate
 from capdo.secrets import SecretError
 from capdo_lab.endpoints.estate import specs_for_estate, write_overlay
 from capdo_lab.endpoints.server import EndpointLab

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from capdo.endpoints.intended import Planner
-from capdo.endpoints.render import render_plan
-from capdo.inventory.model import Inventory
+from capdo.endpoints import Planner, render_plan
+from capdo.inventory import Inventory
 from capdo_lab.endpoints.server import HOST, Ports
 from capdo_lab.endpoints.spec import EmulatedSpec
 

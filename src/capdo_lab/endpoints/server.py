@@ -21,10 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import cast
 
-from capdo.endpoints import snmp
-from capdo.endpoints.config import EndpointConfig
-from capdo.endpoints.sip import message_length
-from capdo.endpoints.vendors import FORMATS
+from capdo.endpoints import FORMATS, EndpointConfig, message_length, snmp
 from capdo_lab.endpoints.certs import ServerContexts, lab_ca, make_contexts
 from capdo_lab.endpoints.spec import EmulatedSpec
 

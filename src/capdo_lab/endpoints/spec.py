@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from capdo.endpoints.config import EndpointConfig, factory_default
-from capdo.endpoints.vendors import DEFAULT_PASSWORDS, FORMATS
+from capdo.endpoints import DEFAULT_PASSWORDS, FORMATS, EndpointConfig, factory_default
 
 FAULTS: dict[str, str] = {
     "http-open": "plain HTTP management listener open",
