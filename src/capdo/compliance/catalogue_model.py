@@ -113,6 +113,10 @@ class ParameterDef(_Frozen):
     type: ParameterType
     unit: str | None = None
     stronger: Direction
+    configured_default: ParamValue | None = None
+    """What capdo configures on a device or endpoint when neither the level nor the
+    organisation's policy sets a value (the documents leave it open). It only fills a
+    configuration line; it never decides compliance, which still asks the policy for a value."""
 
 
 class Source(_Frozen):

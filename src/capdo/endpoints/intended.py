@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from capdo.compliance import ParamValue
 from capdo.endpoints.config import EndpointConfig
 from capdo.endpoints.secrets import endpoint_credential
 from capdo.errors import CapdoError
@@ -20,10 +19,6 @@ from capdo.secrets import resolve
 SYSLOG_FROM_LEVEL = 3
 """VC.06 reads "NTP configured; syslog to the SIEM (level 3)": the catalogue has no parameter
 for it yet, so the first level that needs central syslog is this constant."""
-
-DEFAULT_IDLE_MINUTES = 10
-DEFAULT_LOCKOUT_ATTEMPTS = 5
-DEFAULT_LOCKOUT_HOURS = 1
 
 
 @dataclass(frozen=True)
@@ -44,9 +39,11 @@ class EndpointPlan:
         return self.level is not None and self.level >= SYSLOG_FROM_LEVEL
 
 
-def _int_param(params: dict[str, ParamValue | None], name: str, default: int) -> int:
-    value = params.get(name)
-    return value if isinstance(value, int) and not isinstance(value, bool) else default
+def _int_setting(base: Baseline, name: str) -> int:
+    value = base.setting(name)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise CapdoError("baseline.error.no-setting", parameter=name)
+    return value
 
 
 class Planner:
@@ -72,7 +69,6 @@ class Planner:
     def plan(self, endpoint: Endpoint) -> EndpointPlan:
         level = self.index.level_of(endpoint.name)
         wanted = self.baseline_for(level)
-        params = wanted.params
         mcu = self.index.servers.get(endpoint.mcu) if endpoint.mcu else None
         user, domain = _sip_parts(endpoint.sip_uri)
         admin_user, _ = endpoint_credential(self.inventory.estate, endpoint.credential)
@@ -89,10 +85,9 @@ class Planner:
             admin_user=admin_user,
             mgmt_allow=tuple(str(p) for p in self.index.management.for_site(endpoint.site)),
             auto_answer_allow=(mcu_address,) if mcu_address else (),
-            idle_timeout_minutes=_int_param(params, "idle_timeout_minutes", DEFAULT_IDLE_MINUTES),
-            lockout_attempts=_int_param(params, "lockout_attempts", DEFAULT_LOCKOUT_ATTEMPTS),
-            lockout_minutes=60
-            * _int_param(params, "lockout_duration_hours", DEFAULT_LOCKOUT_HOURS),
+            idle_timeout_minutes=_int_setting(wanted, "idle_timeout_minutes"),
+            lockout_attempts=_int_setting(wanted, "lockout_attempts"),
+            lockout_minutes=60 * _int_setting(wanted, "lockout_duration_hours"),
             timezone=self.inventory.estate.defaults.timezone,
         )
         return EndpointPlan(endpoint, level, wanted, config)

@@ -23,6 +23,7 @@ from capdo.compliance import (
     find_catalogue_dir,
     load_regime,
 )
+from capdo.errors import CapdoError
 from capdo.exports.policy import EstatePolicy
 from capdo.inventory import Regime, TargetKind
 
@@ -40,6 +41,18 @@ class Baseline:
     params: dict[str, ParamValue | None] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     """Parameter → where its value comes from (regime, requirement, source)."""
+    configured_defaults: dict[str, ParamValue] = field(default_factory=dict)
+    """Parameter → the catalogue's ``configured_default`` (see :meth:`setting`)."""
+
+    def setting(self, name: str) -> ParamValue:
+        """The value to configure for ``name``: the level's (or the policy's) value, else the
+        catalogue's configured default; neither is a clear error, never a number in code."""
+        value = self.params.get(name)
+        if value is None:
+            value = self.configured_defaults.get(name)
+        if value is None:
+            raise CapdoError("baseline.error.no-setting", parameter=name)
+        return value
 
 
 def _stricter(current: ResolvedParameter | None, new: ResolvedParameter) -> bool:
@@ -81,10 +94,16 @@ def baseline(
                 current = chosen.get(name)
                 if _stricter(current[0] if current else None, parameter):
                     chosen[name] = (parameter, f"{regime}:{item.id}: {parameter.source}")
+    defaults: dict[str, ParamValue] = {}
+    for regime in regimes:
+        for name, definition in load_regime(regime, catalogue_dir).parameters.items():
+            if definition.configured_default is not None:
+                defaults.setdefault(name, definition.configured_default)
     return Baseline(
         requirements=tuple(sorted(requirements)),
         params={name: p.value for name, (p, _) in sorted(chosen.items())},
         sources={name: where for name, (_, where) in sorted(chosen.items())},
+        configured_defaults=dict(sorted(defaults.items())),
     )
 
 

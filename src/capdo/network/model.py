@@ -268,12 +268,11 @@ def _ospf(
 
 
 def _security(ctx: NetworkContext, device: NetworkDevice, base: Baseline) -> Security:
-    params = base.params
-    attempts = int(params.get("lockout_attempts") or 5)  # type: ignore[arg-type]
-    hours = float(params.get("lockout_duration_hours") or 1)  # type: ignore[arg-type]
+    attempts = int(base.setting("lockout_attempts"))  # type: ignore[arg-type]
+    hours = float(base.setting("lockout_duration_hours"))  # type: ignore[arg-type]
     return Security(
         management_acl=tuple(Prefix.of(p) for p in ctx.index.management.for_site(device.site)),
-        idle_timeout_minutes=int(params.get("idle_timeout_minutes") or 5),  # type: ignore[arg-type]
+        idle_timeout_minutes=int(base.setting("idle_timeout_minutes")),  # type: ignore[arg-type]
         lockout_attempts=attempts,
         lockout_seconds=min(int(hours * 3600), 65535),
         lockout_minutes=int(hours * 60),
