@@ -52,9 +52,9 @@ class RouteTables:
                 owner.setdefault(address.ip, (name, i.vrf))
                 if i.vrrp is not None:
                     owner.setdefault(IPv4Address(i.vrrp.ip), (name, i.vrf))
-            for row in view.firewall.get("zones", []):
-                if row.get("vlan"):
-                    leg = IPv4Interface(f"{row['ip']}/{row['prefixlen']}")
+            for row in view.firewall.zones if view.firewall is not None else ():
+                if row.vlan:
+                    leg = IPv4Interface(f"{row.ip}/{row.prefixlen}")
                     tables[name, None].append(Route(leg.network, CONNECTED, None))
                     owner.setdefault(leg.ip, (name, None))
             for r in view.static_routes:

@@ -185,13 +185,14 @@ def test_firewall_view_only_for_firewalls(phutho: NetworkEstate) -> None:
     from capdo.network.model import device_view
 
     core = next(d for d in phutho.inventory.devices if d.name == "pdc-core-01")
-    assert device_view(phutho.context, core).firewall == {}
+    assert device_view(phutho.context, core).firewall is None
     fw: NetworkDevice = next(d for d in phutho.inventory.devices if d.name == "pdc-fw-01")
     view = device_view(phutho.context, fw).firewall
-    internet = [f for f in view["flows"] if f["source"] == "internet"]
+    assert view is not None
+    internet = [f for f in view.flows if f.source == "internet"]
     assert internet
-    assert all(f["destination"] == "pdc-dmz" and f["addresses"] for f in internet)
-    assert all(f["inspect"] for f in internet)
+    assert all(f.destination == "pdc-dmz" and f.addresses for f in internet)
+    assert all(f.inspect for f in internet)
 
 
 def test_emulated_usg_takes_the_policy(with_usg: NetworkEstate, fast_huawei: None) -> None:

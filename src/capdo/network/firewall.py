@@ -22,9 +22,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from ipaddress import IPv4Network
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from capdo.inventory import FIREWALL_SERVICES
+from capdo.network.view import (
+    FirewallRule,
+    FirewallView,
+    FirewallZone,
+    HaPair,
+    HostAddress,
+    ServiceObject,
+    Vip,
+    ZoneNetwork,
+)
 
 if TYPE_CHECKING:
     from capdo.inventory import FirewallPolicy, NetworkDevice, Server
@@ -38,13 +48,13 @@ SERVICES = FIREWALL_SERVICES
 """name → (protocol, port or range); flows may also name ``tcp/PORT`` / ``udp/FIRST-LAST``."""
 
 
-def service_object(service: str) -> dict[str, str]:
+def service_object(service: str) -> ServiceObject:
     """The firewall's service object for a name (``https``) or a port (``tcp/8443``)."""
     if service in SERVICES:
         protocol, port = SERVICES[service]
     else:
         protocol, _, port = service.partition("/")
-    return {"name": f"capdo-{service.replace('/', '-')}", "protocol": protocol, "port": port}
+    return ServiceObject(f"capdo-{service.replace('/', '-')}", protocol, port)
 
 
 @dataclass(frozen=True)
@@ -68,16 +78,40 @@ def _hosts(servers: list[Server]) -> tuple[str, ...]:
     return tuple(sorted({f"{s.address}/32" for s in servers}))
 
 
-def firewall_view(ctx: NetworkContext, device: NetworkDevice) -> dict[str, Any]:
-    """Zones, flows, translations, profiles and HA for a firewall; ``{}`` for any other
+def firewall_view(ctx: NetworkContext, device: NetworkDevice) -> FirewallView | None:
+    """Zones, flows, translations, profiles and HA for a firewall; ``None`` for any other
     device. The site's explicit policy (``firewall_policies``) comes first: its flows replace
     the derived flows of the same (source, destination) pair and add the others."""
     if device.role != "firewall":
-        return {}
+        return None
     inventory = ctx.inventory
     zones = [z for z in inventory.zones if z.site == device.site]
     kind_of: dict[str, str] = {z.id: z.kind for z in zones}
     policy = next((p for p in inventory.firewall_policies if p.site == device.site), None)
+    flows = _policy_flows(ctx, device, policy, kind_of)
+    used = sorted({s for f in flows for s in f.services})
+    hosts = sorted({a for f in flows if f.vip is None for a in f.addresses})
+    return FirewallView(
+        zones=tuple(_zone_rows(ctx, device)),
+        untrusted=tuple(sorted(UNTRUSTED)),
+        hosts=tuple(_host(a) for a in hosts),
+        vips=_vips(policy, flows),
+        flows=tuple(_rule(index, flow) for index, flow in enumerate(flows, start=1)),
+        services=tuple(service_object(name) for name in used),
+        ips_profile="capdo-ips",
+        av_profile="capdo-av",
+        ha=ha_view(ctx, device),
+    )
+
+
+def _policy_flows(
+    ctx: NetworkContext,
+    device: NetworkDevice,
+    policy: FirewallPolicy | None,
+    kind_of: dict[str, str],
+) -> list[Flow]:
+    """The explicit flows, then the derived flows of the other (source, destination) pairs,
+    each with a unique name of at most 35 characters."""
     explicit = _explicit_flows(ctx, policy, kind_of)
     pairs = {(f.source, f.destination) for f in explicit}
     derived = _derived_flows(ctx, device, kind_of) if policy is None or policy.derived else []
@@ -89,74 +123,69 @@ def firewall_view(ctx: NetworkContext, device: NetworkDevice) -> dict[str, Any]:
             name = f"{len(flows) + 1}-{name}"[:35]
         names.add(name)
         flows.append(replace(flow, name=name))
+    return flows
 
+
+def _zone_rows(ctx: NetworkContext, device: NetworkDevice) -> list[FirewallZone]:
+    """The site's zones with the firewall's leg in each: the last usable address of the
+    zone's VLAN (or first) prefix."""
     vlans = {v.zone: v for v in ctx.vlans_of_site.get(device.site, ())}
-    zone_rows = []
-    for area in zones:
+    rows = []
+    for area in (z for z in ctx.inventory.zones if z.site == device.site):
         vlan = vlans.get(area.id)
         prefix: IPv4Network = vlan.prefix if vlan is not None else area.prefixes[0]
-        if area.id == device.zone:  # the firewall's own management port sits in this zone
-            vlan = None
+        own = area.id == device.zone  # the firewall's own management port sits in this zone
+        vlan_id = None if own or vlan is None else vlan.id
         last = prefix.broadcast_address - (2 if prefix.num_addresses > 4 else 1)
-        zone_rows.append(
-            {
-                "id": area.id,
-                "kind": area.kind,
-                "vlan": vlan.id if vlan is not None else None,
-                "interface": (
-                    f"vl{vlan.id}"
-                    if vlan is not None
-                    else "mgmt"
-                    if area.id == device.zone
-                    else None
-                ),
-                "prefixes": [_net(p) for p in area.prefixes],
-                "ip": str(last),
-                "mask": str(prefix.netmask),
-                "prefixlen": prefix.prefixlen,
-            }
+        rows.append(
+            FirewallZone(
+                id=area.id,
+                kind=area.kind,
+                vlan=vlan_id,
+                interface=f"vl{vlan_id}" if vlan_id is not None else "mgmt" if own else None,
+                prefixes=tuple(_net(p) for p in area.prefixes),
+                ip=str(last),
+                mask=str(prefix.netmask),
+                prefixlen=prefix.prefixlen,
+            )
         )
-    used = sorted({s for f in flows for s in f.services})
+    return rows
+
+
+def _vips(policy: FirewallPolicy | None, flows: list[Flow]) -> tuple[Vip, ...]:
+    """The translations of the policy's published services that have a flow."""
     vips = {f.vip: f for f in flows if f.vip is not None}
-    hosts = sorted({a for f in flows if f.vip is None for a in f.addresses})
     published = policy.published if policy is not None else ()
-    return {
-        "zones": zone_rows,
-        "untrusted": sorted(UNTRUSTED),
-        "hosts": [_host(a) for a in hosts],
-        "vips": [
-            {
-                "name": _vip_name(p.name),
-                "public": str(p.public_address),
-                "inside": vips[_vip_name(p.name)].addresses[0].split("/")[0],
-            }
-            for p in published
-            if _vip_name(p.name) in vips
-        ],
-        "flows": [
-            {
-                "id": index,
-                "name": flow.name,
-                "source": flow.source,
-                "destination": flow.destination,
-                "addresses": (
-                    [{**_host(flow.addresses[0]), "name": flow.vip}]
-                    if flow.vip is not None
-                    else [_host(a) for a in flow.addresses]
-                ),
-                "services": [service_object(s)["name"] for s in flow.services],
-                "inspect": flow.inspect,
-                "action": flow.action,
-                "log": flow.log or flow.action == "deny",
-                "vip": flow.vip,
-            }
-            for index, flow in enumerate(flows, start=1)
-        ],
-        "services": [service_object(name) for name in used],
-        "ips_profile": "capdo-ips",
-        "av_profile": "capdo-av",
-        "ha": ha_view(ctx, device),
-    }
+    return tuple(
+        Vip(
+            name=_vip_name(p.name),
+            public=str(p.public_address),
+            inside=vips[_vip_name(p.name)].addresses[0].split("/")[0],
+        )
+        for p in published
+        if _vip_name(p.name) in vips
+    )
+
+
+def _rule(index: int, flow: Flow) -> FirewallRule:
+    """A flow as the policy's rule ``index``; a published service's destination is named by
+    its translation."""
+    if flow.vip is not None:
+        addresses: tuple[HostAddress, ...] = (replace(_host(flow.addresses[0]), name=flow.vip),)
+    else:
+        addresses = tuple(_host(a) for a in flow.addresses)
+    return FirewallRule(
+        id=index,
+        name=flow.name,
+        source=flow.source,
+        destination=flow.destination,
+        addresses=addresses,
+        services=tuple(service_object(s).name for s in flow.services),
+        inspect=flow.inspect,
+        action=flow.action,
+        log=flow.log or flow.action == "deny",
+        vip=flow.vip,
+    )
 
 
 def _vip_name(name: str) -> str:
@@ -309,7 +338,7 @@ def _derived_flows(
     return builder.flows
 
 
-def ha_view(ctx: NetworkContext, device: NetworkDevice) -> dict[str, Any] | None:
+def ha_view(ctx: NetworkContext, device: NetworkDevice) -> HaPair | None:
     """An HA pair: the firewalls of the device's site and platform that share its redundancy
     group (exactly two). The first by name is the preferred primary; the heartbeat link
     takes 169.254.<group id>.1/.2 (link-local, never routed). None for a lone firewall."""
@@ -328,36 +357,33 @@ def ha_view(ctx: NetworkContext, device: NetworkDevice) -> dict[str, Any] | None
     position = members.index(device.name)
     group_id = sum(device.redundancy_group.encode()) % 255 + 1
     own, peer = (1, 2) if position == 0 else (2, 1)
-    return {
-        "group": device.redundancy_group,
-        "group_id": group_id,
-        "members": members,
-        "peer": members[1 - position],
-        "primary": position == 0,
-        "priority": 200 if position == 0 else 100,
-        "heartbeat_ip": f"169.254.{group_id}.{own}",
-        "peer_heartbeat_ip": f"169.254.{group_id}.{peer}",
-        "heartbeat_mask": "255.255.255.252",
-    }
+    return HaPair(
+        group=device.redundancy_group,
+        group_id=group_id,
+        members=tuple(members),
+        peer=members[1 - position],
+        primary=position == 0,
+        priority=200 if position == 0 else 100,
+        heartbeat_ip=f"169.254.{group_id}.{own}",
+        peer_heartbeat_ip=f"169.254.{group_id}.{peer}",
+        heartbeat_mask="255.255.255.252",
+    )
 
 
-def _net(prefix: IPv4Network) -> dict[str, str]:
-    return {
-        "name": f"net-{prefix.network_address}-{prefix.prefixlen}",
-        "network": str(prefix.network_address),
-        "mask": str(prefix.netmask),
-        "wildcard": str(prefix.hostmask),
-        "prefixlen": str(prefix.prefixlen),
-    }
+def _net(prefix: IPv4Network) -> ZoneNetwork:
+    return ZoneNetwork(
+        name=f"net-{prefix.network_address}-{prefix.prefixlen}",
+        network=str(prefix.network_address),
+        mask=str(prefix.netmask),
+        wildcard=str(prefix.hostmask),
+        prefixlen=str(prefix.prefixlen),
+    )
 
 
-def _host(cidr: str) -> dict[str, str]:
+def _host(cidr: str) -> HostAddress:
     network = IPv4Network(cidr)
     address = str(network.network_address)
     name = f"host-{address}" if network.prefixlen == 32 else f"addr-{address}-{network.prefixlen}"
-    return {
-        "name": name,
-        "ip": address,
-        "mask": str(network.netmask),
-        "prefixlen": str(network.prefixlen),
-    }
+    return HostAddress(
+        name=name, ip=address, mask=str(network.netmask), prefixlen=str(network.prefixlen)
+    )

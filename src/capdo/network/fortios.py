@@ -101,6 +101,6 @@ def zone_interfaces_missing(device: AuditTarget) -> list[str]:
     interfaces = device.entries("system interface")
     return [
         f"interface {z['interface']} (vlan {z['vlan']})"
-        for z in device.view["firewall"]["zones"]
+        for z in (device.view["firewall"] or {}).get("zones", ())
         if z["vlan"] and interfaces.get(z["interface"], {}).get("vlanid") != str(z["vlan"])
     ]

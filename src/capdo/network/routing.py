@@ -139,8 +139,9 @@ class RoutingPlan:
         firewall = self.firewalls.get(site)
         if firewall is None:
             return {}
-        rows = firewall_view(self.ctx, firewall).get("zones", [])
-        return {row["id"]: row["ip"] for row in rows if row.get("vlan")}
+        view = firewall_view(self.ctx, firewall)
+        rows = view.zones if view is not None else ()
+        return {row.id: row.ip for row in rows if row.vlan}
 
     def vrf_of(self, device: NetworkDevice, vlan: Vlan) -> str | None:
         """The VRF a core puts a data-centre zone in (``None``: the global table)."""

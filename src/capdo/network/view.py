@@ -9,7 +9,7 @@ router/switch view.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from ipaddress import IPv4Interface, IPv4Network
 from typing import Any, Literal
 
@@ -150,6 +150,111 @@ class Security:
 
 
 @dataclass(frozen=True, slots=True)
+class ZoneNetwork:
+    """A zone's network as a firewall address object (``net-a.b.c.d-len``)."""
+
+    name: str
+    network: str
+    mask: str
+    wildcard: str
+    prefixlen: str
+
+
+@dataclass(frozen=True, slots=True)
+class HostAddress:
+    """A destination of a flow as a firewall address object (``host-a.b.c.d``, or the name of
+    the published service's translation)."""
+
+    name: str
+    ip: str
+    mask: str
+    prefixlen: str
+
+
+@dataclass(frozen=True, slots=True)
+class FirewallZone:
+    """A zone of the firewall's site and the firewall's leg in it."""
+
+    id: str
+    kind: str
+    vlan: int | None
+    """The VLAN of the leg on the core trunk; ``None`` for the firewall's own management
+    zone and zones without a VLAN at the site."""
+    interface: str | None
+    """``vl<VLAN>``, ``mgmt`` for the management zone, ``None``: no leg."""
+    prefixes: tuple[ZoneNetwork, ...]
+    ip: str
+    mask: str
+    prefixlen: int
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceObject:
+    """A firewall service object (``capdo-https``: tcp 443)."""
+
+    name: str
+    protocol: str
+    port: str
+
+
+@dataclass(frozen=True, slots=True)
+class Vip:
+    """A published service's translation: public address → the host inside."""
+
+    name: str
+    public: str
+    inside: str
+
+
+@dataclass(frozen=True, slots=True)
+class FirewallRule:
+    """One security policy rule, in rule order (``id`` from 1)."""
+
+    id: int
+    name: str
+    source: str
+    destination: str
+    addresses: tuple[HostAddress, ...]
+    """Destination hosts; empty: the whole destination zone."""
+    services: tuple[str, ...]
+    """Names of service objects."""
+    inspect: bool
+    action: str
+    log: bool
+    vip: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class HaPair:
+    """The firewall's place in an HA pair (heartbeat on 169.254.<group id>.0/30)."""
+
+    group: str
+    group_id: int
+    members: tuple[str, ...]
+    peer: str
+    primary: bool
+    priority: int
+    heartbeat_ip: str
+    peer_heartbeat_ip: str
+    heartbeat_mask: str
+
+
+@dataclass(frozen=True, slots=True)
+class FirewallView:
+    """Zones, objects, rules, profiles and HA of a firewall (``capdo.network.firewall``)."""
+
+    zones: tuple[FirewallZone, ...]
+    untrusted: tuple[str, ...]
+    hosts: tuple[HostAddress, ...]
+    vips: tuple[Vip, ...]
+    flows: tuple[FirewallRule, ...]
+    services: tuple[ServiceObject, ...]
+    ips_profile: str
+    av_profile: str
+    ha: HaPair | None
+
+
+@dataclass(frozen=True, slots=True)
 class DeviceView:
     """Everything a template needs for one device."""
 
@@ -172,9 +277,9 @@ class DeviceView:
     security: Security
     vrfs: tuple[str, ...] = ()
     """VRFs of a data-centre core: one per zone behind the firewall."""
-    firewall: Mapping[str, Any] = field(default_factory=dict)
+    firewall: FirewallView | None = None
     """Zones, flows and profiles of a firewall (``capdo.network.firewall.firewall_view``);
-    empty for any other device."""
+    ``None`` for any other device."""
 
     def link_port(self, kind: InterfaceKind) -> str | None:
         """The port of the device's first link of ``kind`` (e.g. a firewall's port towards the
