@@ -169,7 +169,7 @@ BREAKS: tuple[Break, ...] = (
     Break(
         "shell_idle_timeout",
         ANY,
-        *_edit("/etc/profile.d/capdo-tmout.sh", "s/^readonly TMOUT/#readonly TMOUT/"),
+        *_edit("/etc/profile.d/capdo-tmout.sh", "s/typeset -xr TMOUT=/typeset -x TMOUT=/"),
     ),
     Break(
         "firewall_input_policy_drop",
