@@ -1,13 +1,15 @@
 """One error type: a message key of the catalogues and its parameters (``capdo.errors``).
 
 The keyed constructor lives once, in :class:`CapdoError`; subclasses exist only where callers
-catch one kind apart (secrets, scans, the lab). Commands print the message in the user's
-language and exit 2, never a traceback.
+catch one kind apart (secrets, scans, the lab, and the kinds whose own callers print located
+problems, ready lines or a usage line). Commands print the message in the user's language and
+exit 2, never a traceback.
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
 import os
 import pickle
 import shutil
@@ -25,8 +27,26 @@ from capdo_lab import LabError
 from tests.conftest import LAB_ESTATE, REPO
 
 SRC = REPO / "src"
-# Callers catch these apart from the other errors (see each class's docstring).
-SUBCLASSES = {"SecretError", "ScapError", "LabError"}
+# Callers catch these apart from the other errors (see each class's docstring), and why.
+SUBCLASSES = {
+    "SecretError": "one device or endpoint without its credential; the run goes on",
+    "ScapError": "one target's scan error becomes its record; a timeout is retried",
+    "LabError": "a lab fixture fails with it",
+    # ``handled_apart``: generic ``except CapdoError`` handlers re-raise these to their own
+    "ReadError": "the safe reader's located problem, printed in both languages by the cli",
+    "DataFileError": "its ``problems`` become located findings of the loaders and commands",
+    "AssessmentError": "its ``problems`` are printed located by the report commands",
+    "ReportInputError": "its ``lines`` are printed as they are by the report commands",
+    "DescriptionFileError": "its ``lines`` are printed under a heading by 'estate generate'",
+    "ConfigReadError": "its ``line`` and ``reason`` locate a device config the reader rejects",
+    "CatalogueNotFoundError": "the commands name the missing catalogue directory",
+    "TemplatesNotFoundError": "the report commands name the missing template directory",
+    "StoreError": "the report store (or a run asked for) is missing: the report command says so",
+    "PdfError": "WeasyPrint failed: the report command says so and the other formats stay",
+    "GuidanceError": "the guidance file is unreadable: the report command names it",
+    "UsageError": "a usage line (no inventory): printed as it is, exit 2",
+}
+APART = set(SUBCLASSES) - {"SecretError", "ScapError", "LabError"}
 
 
 def test_message_in_both_languages_from_the_catalogue() -> None:
@@ -98,7 +118,115 @@ def test_only_the_listed_subclasses_exist() -> None:
                 isinstance(base, ast.Name) and base.id == "CapdoError" for base in node.bases
             ):
                 subclasses.add(node.name)
-    assert subclasses == SUBCLASSES
+    assert subclasses == set(SUBCLASSES)
+
+
+def _exception_classes(src: Path) -> dict[str, list[str]]:
+    """Class name → the names of its bases, for every class under ``src`` that is an
+    exception: it derives (directly or through classes defined there) from a name ending in
+    ``Error``/``Exception`` or from a built-in exception."""
+    bases: dict[str, list[str]] = {}
+    for path in sorted(src.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                names = []
+                for base in node.bases:
+                    if isinstance(base, ast.Name):
+                        names.append(base.id)
+                    elif isinstance(base, ast.Attribute):
+                        names.append(base.attr)
+                bases[node.name] = names
+
+    def is_exception(name: str, seen: frozenset[str] = frozenset()) -> bool:
+        if name in seen:
+            return False
+        builtin = getattr(builtins, name, None)
+        if isinstance(builtin, type) and issubclass(builtin, BaseException):
+            return True
+        return any(is_exception(b, seen | {name}) for b in bases.get(name, []))
+
+    return {name: b for name, b in bases.items() if b and is_exception(name)}
+
+
+def _derives_from_capdo_error(name: str, classes: dict[str, list[str]]) -> bool:
+    if name == "CapdoError":
+        return True
+    return any(_derives_from_capdo_error(b, classes) for b in classes.get(name, []) if b != name)
+
+
+# Exceptions that are not operational errors of a command, each with its reason.
+NOT_CAPDO_ERRORS = {
+    "CheckFailed": "a check's assertion: becomes a 'fail' record (pytest-style AssertionError)",
+    "CheckEnded": "a check stops early with a status: control flow inside a check",
+    "ParameterMissing": "a check's parameter is missing: a CheckEnded, also a LookupError",
+    "HostUnreachable": "one host's connection failed: becomes that host's 'error' records",
+    "DeviceLocked": "another push holds the device: control flow of the network runner",
+    "UnsafeValueError": "a ValueError of rendering: the renderer reports the device",
+    "_DuplicateKeyError": "a json hook's ValueError, turned into a located problem at once",
+    "UnsafeOutputError": "an OSError of the safe writer: callers handle it as any OSError",
+    "SipParseError": "a ValueError of the SIP parser: the probe records the failure",
+    "DeviceProcessError": "a RuntimeError of a lab device's process, inside the lab",
+    "UnknownFault": "a ValueError of the lab's fault names: its command prints the known ones",
+}
+
+
+def test_every_exception_class_under_src_derives_from_capdo_error() -> None:
+    classes = _exception_classes(SRC)
+    outside = {name for name in classes if not _derives_from_capdo_error(name, classes)} - set(
+        NOT_CAPDO_ERRORS
+    )
+    assert outside == set()
+    assert set(NOT_CAPDO_ERRORS) <= set(classes)  # the list names no class that is gone
+
+
+def test_an_exception_outside_capdo_error_is_caught(tmp_path: Path) -> None:
+    (tmp_path / "bad.py").write_text(
+        "class CapdoError(Exception):\n    pass\n"
+        "class GoodError(CapdoError):\n    pass\n"
+        "class StrayError(Exception):\n    pass\n"
+        "class StrayChild(StrayError):\n    pass\n"
+        "class NotAnError:\n    pass\n",
+        encoding="utf-8",
+    )
+    classes = _exception_classes(tmp_path)
+    assert set(classes) == {"CapdoError", "GoodError", "StrayError", "StrayChild"}
+    outside = {n for n in classes if not _derives_from_capdo_error(n, classes)}
+    assert outside == {"StrayError", "StrayChild"}
+
+
+def test_the_kinds_caught_apart_keep_their_text_and_pass_generic_handlers() -> None:
+    from capdo.assessment import AssessmentError
+    from capdo.commands._options import UsageError
+    from capdo.compliance.yaml_source import DataFileError
+    from capdo.estate_gen.description import DescriptionFileError
+    from capdo.network.configtext import ConfigReadError
+    from capdo.reports.inputs import ReportInputError
+    from capdo.reports.store import StoreError
+    from capdo.safeio import ReadError
+    from capdo.safeio.problems import ReadProblem
+
+    errors: list[tuple[CapdoError, str]] = [
+        (AssessmentError("registers", []), "registers"),
+        (UsageError("no inventory"), "no inventory"),
+        (DataFileError([]), "0 problem(s)"),
+        (DescriptionFileError(["a", "b"]), "a\nb"),
+        (ConfigReadError(3, "no end"), "line 3: no end"),
+        (ReportInputError(["x"]), "x"),
+        (StoreError("previous"), "previous"),
+        (ReadError(ReadProblem("missing", Path("f.yml"))), "f.yml: missing"),
+    ]
+    for error, text in errors:
+        assert isinstance(error, CapdoError)
+        assert type(error).__name__ in APART
+        assert error.handled_apart
+        assert str(error) == text
+        assert error.args == (text,)
+        again = pickle.loads(pickle.dumps(error))
+        assert type(again) is type(error)
+        assert vars(again) == vars(error)
+        assert again.args == error.args
+    assert not CapdoError("sheets.error.no-input", path="x").handled_apart
+    assert not SecretError.handled_apart
 
 
 def _capdo(*argv: str, lang: str) -> subprocess.CompletedProcess[str]:

@@ -38,6 +38,7 @@ from capdo.compliance import (
     load_registry,
     load_waivers,
 )
+from capdo.errors import CapdoError
 from capdo.estate_checks import EstateContext, run_estate_checks
 from capdo.exports import (
     EstatePolicy,
@@ -55,11 +56,14 @@ REGISTER_FILES = {
 }
 
 
-class AssessmentError(Exception):
+class AssessmentError(CapdoError):
     """The run cannot go on (an unreadable register, no catalogue): exit code 2."""
 
+    handled_apart = True
+
     def __init__(self, message: str, problems: list[LocatedProblem] | None = None) -> None:
-        super().__init__(message)
+        super().__init__("compliance.error.assessment", detail=message)
+        self.args = (message,)  # as before the key
         self.problems = problems or []
 
 

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from capdo.errors import CapdoError
 from capdo.i18n import DEFAULT_LANG, Lang
 from capdo.inventory import Inventory
 
@@ -38,8 +39,15 @@ InventoryOption = Annotated[
 ENV_INVENTORY = "CAPDO_INVENTORY"
 
 
-class UsageError(Exception):
+class UsageError(CapdoError):
     """A user-facing error that ends the command with exit code 2."""
+
+    handled_apart = True
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("run.error.usage", detail=detail)
+        self.args = (detail,)  # as before the key
+        self.detail = detail
 
 
 def parse_lang(value: str) -> Lang:

@@ -123,6 +123,8 @@ def check(
     except UsageError as exc:
         raise _fail(str(exc)) from None
     except CapdoError as exc:
+        if exc.handled_apart:  # caught where it is raised, as before
+            raise
         raise _fail(exc.message(language)) from None
     directory = checks_dir or find_checks_dir(Path.cwd()) or find_checks_dir(root.resolve())
     if directory is None:
@@ -134,6 +136,8 @@ def check(
     try:
         summary = run_checks(options)
     except CapdoError as exc:
+        if exc.handled_apart:  # caught where it is raised, as before
+            raise
         raise _fail(exc.message(language)) from None
     except OSError as exc:
         raise _fail(

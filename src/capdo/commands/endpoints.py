@@ -142,6 +142,8 @@ def render(
         plans = select(planner, show or limit)
         rendered, skipped = render_all(planner, plans)
     except CapdoError as exc:  # SecretError too
+        if exc.handled_apart:  # caught where it is raised, as before
+            raise
         raise _fail(exc.message(language)) from None
     if skipped:
         typer.echo(
@@ -220,6 +222,8 @@ def probe(
         plans = select(planner, limit)
         facts = probe_plans(planner, plans, settings, warnings)
     except CapdoError as exc:
+        if exc.handled_apart:  # caught where it is raised, as before
+            raise
         raise _fail(exc.message(language)) from None
     for key, params in warnings:
         typer.echo(t(key, language, **params), err=True)
@@ -263,6 +267,8 @@ def check(
         settings = _settings(timeout, concurrency, ca, insecure, language)
         outcome = check_estate(inv, root, limit=limit, settings=settings)
     except CapdoError as exc:
+        if exc.handled_apart:  # caught where it is raised, as before
+            raise
         raise _fail(exc.message(language)) from None
     for key, params in outcome.warnings:
         typer.echo(t(key, language, **params), err=True)

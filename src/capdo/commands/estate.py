@@ -57,6 +57,8 @@ def new(
             typer.echo(f"  {line}", err=True)
         raise typer.Exit(2) from None
     except CapdoError as error:
+        if error.handled_apart:  # caught where it is raised, as before
+            raise
         typer.echo(f"capdo: {error.message(language)}", err=True)
         raise typer.Exit(2) from None
     except OSError as error:

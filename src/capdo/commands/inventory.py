@@ -312,6 +312,8 @@ def import_command(
     try:
         result = import_sheets(source, into, language)
     except CapdoError as error:
+        if error.handled_apart:  # caught where it is raised, as before
+            raise
         typer.echo(f"capdo: {error.message(language)}", err=True)
         raise typer.Exit(2) from None
     if output is OutputFormat.json:

@@ -70,6 +70,8 @@ def _estate(inventory: Path | None, lang: Lang) -> NetworkEstate:
         typer.echo(f"capdo: {exc}", err=True)
         raise typer.Exit(EXIT_ERROR) from None
     except CapdoError as exc:
+        if exc.handled_apart:  # caught where it is raised, as before
+            raise
         typer.echo(f"capdo: {exc.message(lang)}", err=True)
         raise typer.Exit(EXIT_ERROR) from None
 
@@ -78,6 +80,8 @@ def _select(estate: NetworkEstate, limit: list[str] | None, lang: Lang) -> list[
     try:
         return list(estate.select(limit))
     except CapdoError as exc:
+        if exc.handled_apart:  # caught where it is raised, as before
+            raise
         typer.echo(f"capdo: {exc.message(lang)}", err=True)
         raise typer.Exit(EXIT_ERROR) from None
 

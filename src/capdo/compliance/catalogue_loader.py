@@ -12,6 +12,7 @@ from capdo import __version__
 from capdo.compliance.catalogue_model import Catalogue
 from capdo.compliance.catalogue_semantics import check_semantics
 from capdo.compliance.yaml_source import DataFileError, load_model, reader_problem
+from capdo.errors import CapdoError
 from capdo.safeio import ReadError, read_bytes
 
 Regime = Literal["legacy", "new"]
@@ -20,8 +21,15 @@ ENV_CATALOGUE_DIR = "CAPDO_CATALOGUE_DIR"
 CATALOGUE_SUBDIR = Path("checks") / "catalogue"
 
 
-class CatalogueNotFoundError(Exception):
+class CatalogueNotFoundError(CapdoError):
     """No catalogue directory or file; an operational error (exit code 2)."""
+
+    handled_apart = True
+
+    def __init__(self, path: str) -> None:
+        super().__init__("compliance.error.catalogue-not-found", path=path)
+        self.args = (path,)  # as before the key
+        self.path = path
 
 
 def find_catalogue_dir(option: Path | None = None, start: Path | None = None) -> Path:

@@ -22,16 +22,20 @@ from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from capdo.compliance.problems import LocatedProblem, Path, PathItem, Problem
+from capdo.errors import CapdoError
 from capdo.safeio import ReadError, ReadProblem, check_yaml, decode_utf8, read_bytes
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-class DataFileError(Exception):
+class DataFileError(CapdoError):
     """A data file that could not be loaded; ``problems`` holds every located problem."""
 
+    handled_apart = True
+
     def __init__(self, problems: Sequence[LocatedProblem]) -> None:
-        super().__init__(f"{len(problems)} problem(s)")
+        super().__init__("compliance.error.data-file", count=len(problems))
+        self.args = (f"{len(problems)} problem(s)",)  # as before the key
         self.problems = list(problems)
 
 

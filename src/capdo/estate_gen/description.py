@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from capdo.errors import CapdoError
 from capdo.inventory import (
     Coordinates,
     DeviceRole,
@@ -263,7 +264,12 @@ def load_description(path: Path) -> Description:
         raise DescriptionFileError(lines) from None
 
 
-class DescriptionFileError(Exception):
+class DescriptionFileError(CapdoError):
+    """A description file with problems; ``lines`` are ready to print (exit code 2)."""
+
+    handled_apart = True
+
     def __init__(self, lines: list[str]) -> None:
-        super().__init__("\n".join(lines))
+        super().__init__("estate.error.description-file", lines="\n".join(lines))
+        self.args = ("\n".join(lines),)  # as before the key
         self.lines = lines

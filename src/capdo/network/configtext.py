@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 from hier_config import Platform, get_hconfig
 from hier_config.exceptions import DuplicateChildError
 
+from capdo.errors import CapdoError
+
 if TYPE_CHECKING:
     from capdo.network.platforms import PlatformInfo
 
@@ -30,11 +32,14 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 BANNER_START = re.compile(r"^banner (\S+) ?(.*)$")
 
 
-class ConfigReadError(Exception):
+class ConfigReadError(CapdoError):
     """A config the reader cannot make sense of: where and why."""
 
+    handled_apart = True
+
     def __init__(self, line: int, reason: str) -> None:
-        super().__init__(f"line {line}: {reason}")
+        super().__init__("network.error.config-read", line=line, reason=reason)
+        self.args = (f"line {line}: {reason}",)  # as before the key
         self.line = line
         self.reason = reason
 

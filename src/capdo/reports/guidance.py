@@ -18,6 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from capdo.compliance import CatalogueNotFoundError, Confidence, LocalText, find_catalogue_dir
+from capdo.errors import CapdoError
 from capdo.i18n import Lang
 
 FILE_NAME = "guidance.yml"
@@ -48,8 +49,15 @@ class GuidanceFile(_Frozen):
     requirements: dict[str, Entry]
 
 
-class GuidanceError(Exception):
+class GuidanceError(CapdoError):
     """The guidance file is unreadable or does not fit its schema."""
+
+    handled_apart = True
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("reports.error.guidance", detail=detail)
+        self.args = (detail,)  # as before the key
+        self.detail = detail
 
 
 @dataclass(frozen=True, slots=True)

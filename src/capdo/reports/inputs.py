@@ -18,6 +18,7 @@ from pathlib import Path
 
 from capdo.assessment import Assessment, AssessmentError, assess
 from capdo.compliance import Catalogue, Evaluation, Regime, ResultRecord
+from capdo.errors import CapdoError
 from capdo.i18n import Lang, t
 from capdo.inventory import EstateIndex, Inventory, load_estate
 from capdo.reports.data import RejectedRow, SystemInfo, TargetInfo
@@ -25,11 +26,14 @@ from capdo.reports.estate import system_infos, target_infos, text
 from capdo.reports.text import Text
 
 
-class ReportInputError(Exception):
+class ReportInputError(CapdoError):
     """Inputs that cannot make a report; ``lines`` are ready to print (exit code 2)."""
 
+    handled_apart = True
+
     def __init__(self, lines: Sequence[str]) -> None:
-        super().__init__("\n".join(lines))
+        super().__init__("reports.error.inputs", lines="\n".join(lines))
+        self.args = ("\n".join(lines),)  # as before the key
         self.lines = list(lines)
 
 

@@ -260,6 +260,8 @@ def run_national(folders: list[Path], out: Path, lang: Lang) -> int:
     try:
         written = write_national(folders, out, lang, catalogue_dir_for(Path.cwd()))
     except CapdoError as error:
+        if error.handled_apart:  # caught where it is raised, as before
+            raise
         typer.echo(f"capdo: {error.message(lang)}", err=True)
         return 2
     except OSError as error:

@@ -9,14 +9,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from capdo.errors import CapdoError
 from capdo.i18n import Lang
 from capdo.reports.data import ReportData
 from capdo.reports.html import render_html
 from capdo.safeio import atomic_open
 
 
-class PdfError(Exception):
+class PdfError(CapdoError):
     """WeasyPrint (or its system libraries) could not make the PDF."""
+
+    handled_apart = True
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("reports.error.pdf", detail=detail)
+        self.args = (detail,)  # as before the key
+        self.detail = detail
 
 
 def _no_fetch(url: str, *_: object, **__: object) -> dict[str, object]:

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from capdo.compliance import ResultRecord
+from capdo.errors import CapdoError
 from capdo.reports.data import FAILING, DiffItem, ReportData, RunDiff, RunSummary
 
 SCHEMA = """
@@ -45,8 +46,15 @@ CREATE INDEX IF NOT EXISTS records_run ON records (run_key);
 MAX_KEY = 64
 
 
-class StoreError(Exception):
+class StoreError(CapdoError):
     """The store cannot be opened or the run asked for does not exist."""
+
+    handled_apart = True
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("reports.error.store", detail=detail)
+        self.args = (detail,)  # as before the key
+        self.detail = detail
 
 
 def run_key_for(record_run_ids: Sequence[str]) -> str:

@@ -13,13 +13,22 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from capdo.errors import CapdoError
+
 ENV_TEMPLATES = "CAPDO_REPORT_TEMPLATES"
 SUBDIR = Path("reports") / "templates"
 MARKER = "report.html.j2"
 
 
-class TemplatesNotFoundError(Exception):
+class TemplatesNotFoundError(CapdoError):
     """No report template directory; an operational error (exit code 2)."""
+
+    handled_apart = True
+
+    def __init__(self, path: str) -> None:
+        super().__init__("reports.error.templates-not-found", path=path)
+        self.args = (path,)  # as before the key
+        self.path = path
 
 
 def find_templates(option: Path | None = None) -> Path:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
+from capdo.errors import CapdoError
 from capdo.i18n import Lang, t
 
 OPERATIONAL_RULES: Final = frozenset({"missing", "unreadable", "not-regular"})
@@ -43,9 +44,12 @@ class ReadProblem:
         return f"{where}: {self.message(lang)} ({self.hint(lang)})"
 
 
-class ReadError(Exception):
+class ReadError(CapdoError):
     """Raised by the safe reader; ``problem`` says what and where."""
 
+    handled_apart = True
+
     def __init__(self, problem: ReadProblem) -> None:
-        super().__init__(f"{problem.file}: {problem.rule}")
+        super().__init__("reader.error.read", file=str(problem.file), rule=problem.rule)
+        self.args = (f"{problem.file}: {problem.rule}",)  # as before the key
         self.problem = problem

@@ -80,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     try:  # the estate's CA signs the emulations' certificates: probes verify them
         ca_file = estate_ca_file(result.inventory.estate, args.inventory)
     except CapdoError as exc:
+        if exc.handled_apart:  # caught where it is raised, as before
+            raise
         print(f"capdo: {exc.message(lang)}", file=sys.stderr)
         return 2
     raise_fd_limit()
