@@ -37,7 +37,7 @@ LAB = "capdo_lab"
 LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(layer)
     for layer in (
-        {"__init__", "i18n", "gcpause", "aptmirror"},
+        {"__init__", "i18n", "gcpause", "aptmirror", "lazy"},
         {"errors"},
         {"safeio"},
         {"inventory"},

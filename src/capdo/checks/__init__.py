@@ -7,8 +7,9 @@ a check file uses. Other packages import from here; the names are loaded on firs
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from capdo.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from capdo.checks.content import content_dir, load_checks
@@ -32,13 +33,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> object:
-    """Public names, imported on first use (``capdo --version`` stays fast)."""
-    if name in _MODULES:
-        return importlib.import_module(f"capdo.checks.{name}")
-    if name in _WHERE:
-        return getattr(importlib.import_module(f"capdo.checks.{_WHERE[name]}"), name)
-    raise AttributeError(name)
+__getattr__ = lazy_exports(__name__, _WHERE, _MODULES)
 
 
 __all__ = [

@@ -15,8 +15,9 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from capdo.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from capdo.endpoints.config import EndpointConfig, factory_default
@@ -55,13 +56,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> object:
-    """Public names, imported on first use (``capdo --version`` stays fast)."""
-    if name in _MODULES:
-        return importlib.import_module(f"capdo.endpoints.{name}")
-    if name in _WHERE:
-        return getattr(importlib.import_module(f"capdo.endpoints.{_WHERE[name]}"), name)
-    raise AttributeError(name)
+__getattr__ = lazy_exports(__name__, _WHERE, _MODULES)
 
 
 __all__ = [

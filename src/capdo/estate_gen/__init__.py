@@ -6,8 +6,9 @@ estate's collections, ``write`` writes them as plain YAML (with the editor schem
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from capdo.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from capdo.estate_gen.description import DescriptionFileError, load_description
@@ -28,11 +29,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> object:
-    """Public names, imported on first use (``capdo --version`` stays fast)."""
-    if name in _WHERE:
-        return getattr(importlib.import_module(f"capdo.estate_gen.{_WHERE[name]}"), name)
-    raise AttributeError(name)
+__getattr__ = lazy_exports(__name__, _WHERE)
 
 
 __all__ = [

@@ -9,8 +9,9 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from capdo.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from capdo.network.audit import (
@@ -45,13 +46,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> object:
-    """Public names, imported on first use (``capdo --version`` stays fast)."""
-    if name in _MODULES:
-        return importlib.import_module(f"capdo.network.{name}")
-    if name in _WHERE:
-        return getattr(importlib.import_module(f"capdo.network.{_WHERE[name]}"), name)
-    raise AttributeError(name)
+__getattr__ = lazy_exports(__name__, _WHERE, _MODULES)
 
 
 __all__ = [

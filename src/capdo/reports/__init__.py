@@ -10,8 +10,9 @@ the diff and the trend. :func:`make_reports` does a whole run (``capdo report``)
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from capdo.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from capdo.reports.build import build_report
@@ -61,11 +62,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> object:
-    """Public names, imported on first use (``capdo --version`` stays fast)."""
-    if name in _WHERE:
-        return getattr(importlib.import_module(f"capdo.reports.{_WHERE[name]}"), name)
-    raise AttributeError(name)
+__getattr__ = lazy_exports(__name__, _WHERE)
 
 
 __all__ = [

@@ -7,8 +7,9 @@ unique keys. Every problem is a :class:`ReadProblem` located at file:line:column
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from capdo.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from capdo.safeio.files import decode_utf8, inside, read_bytes, read_text
@@ -50,11 +51,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> object:
-    """Public names, imported on first use (``capdo --version`` stays fast)."""
-    if name in _WHERE:
-        return getattr(importlib.import_module(f"capdo.safeio.{_WHERE[name]}"), name)
-    raise AttributeError(name)
+__getattr__ = lazy_exports(__name__, _WHERE)
 
 
 __all__ = [

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from capdo.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from capdo.sheets.importer import import_sheets
@@ -16,11 +17,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> object:
-    """Public names, imported on first use (``capdo --version`` stays fast)."""
-    if name in _WHERE:
-        return getattr(importlib.import_module(f"capdo.sheets.{_WHERE[name]}"), name)
-    raise AttributeError(name)
+__getattr__ = lazy_exports(__name__, _WHERE)
 
 
 __all__ = [
