@@ -15,9 +15,12 @@ import yaml
 from tests.conftest import REPO
 
 ESTATE_VARS = ("capdo_level", "capdo_requirements", "capdo_params")
-# Every role that hardens a server at the host's level (capdo_pki runs on the controller and
-# vc_provisioning serves files; neither depends on the level).
-LEVEL_ROLES = sorted(p.name for p in (REPO / "roles").glob("capdo_*") if p.name != "capdo_pki")
+# Every role that hardens a server at the host's level (capdo_pki runs on the controller,
+# capdo_common only holds modules and vc_provisioning serves files; none depends on the level).
+NOT_LEVEL_ROLES = {"capdo_pki", "capdo_common"}
+LEVEL_ROLES = sorted(
+    p.name for p in (REPO / "roles").glob("capdo_*") if p.name not in NOT_LEVEL_ROLES
+)
 GOOD = {"capdo_level": 3, "capdo_requirements": ["SRV.18", "DAT.03"], "capdo_params": {}}
 
 

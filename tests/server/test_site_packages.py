@@ -11,8 +11,8 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 PLAYBOOKS = REPO / "playbooks"
-# Installed by its role only: AIDE at the levels that ask for it; init scripts where PID 1 is
-# not systemd (packages.yml adds them on the same condition).
+# Named by packages.yml on a condition, as by their roles: AIDE at the levels that ask for it,
+# init scripts where PID 1 is not systemd.
 LEFT_TO_ROLES = {"aide", "orphan-sysvinit-scripts"}
 
 
@@ -59,3 +59,14 @@ def test_the_reader_finds_packages_in_both_forms() -> None:
     """Control: a list (capdo_accounts) and a Jinja expression (capdo_logging) are both read."""
     assert {"libpam-pwquality", "cracklib-runtime"} <= _installed_by("capdo_accounts")
     assert {"rsyslog", "orphan-sysvinit-scripts"} <= _installed_by("capdo_logging")
+
+
+def test_conditional_packages_follow_their_roles_conditions() -> None:
+    """AIDE comes with the one apt run where capdo_integrity would install it (DAT.03), and the
+    init scripts where PID 1 is not systemd (a separate apt run each otherwise)."""
+    play = yaml.safe_load((PLAYBOOKS / "packages.yml").read_text())[0]
+    wanted = play["vars"]["_capdo_site_wanted"]
+    integrity = (REPO / "roles" / "capdo_integrity" / "vars" / "main.yml").read_text()
+    assert "'DAT.03' in capdo_requirements" in integrity
+    assert re.search(r"\['aide'\] if .*'DAT\.03' in capdo_requirements", wanted)
+    assert re.search(r"\['orphan-sysvinit-scripts'\] if .*!= 'systemd'", wanted)

@@ -1,1 +1,0 @@
-../../capdo_accounts/library/capdo_keyvalue.py
