@@ -39,6 +39,8 @@ description:
     task is restored (files to their previous content and attributes, new files and new
     directories removed) and the task fails.
   - Supports check mode (nothing written, nothing validated) and diff mode (one diff per file).
+  - Not for secrets - the content travels in the task's arguments (shown at high verbosity and
+    kept in job events); copy private keys with M(ansible.builtin.copy) and C(src).
 options:
   files:
     description: The entries, applied in order.
@@ -65,7 +67,6 @@ options:
       group: {description: Group (default root; settings keep the file's own)., type: str}
       mode: {description: Octal mode as a string (required for file and directory)., type: str}
       validate: {description: Command run on the new content; C(%s) is its path., type: str}
-      secret: {description: Never show this file's content in a diff., type: bool, default: false}
   verify:
     description: Command run after every entry when something changed; failure restores all.
     type: str
@@ -235,14 +236,21 @@ def _attributes_differ(current: os.stat_result, uid: int, gid: int, mode: int) -
     return (current.st_uid, current.st_gid, stat.S_IMODE(current.st_mode)) != (uid, gid, mode)
 
 
-def apply_file(module: AnsibleModule, entry: dict[str, Any], data: bytes, out: Outcome) -> None:
-    """Write ``data`` to the entry's path if it or the attributes differ (validated first)."""
+def _target(
+    entry: dict[str, Any], is_kind: Any, kind: str
+) -> tuple[str, os.stat_result | None, int, int, int]:
+    """The entry's path, its current state (None: missing) and the wanted owner, group, mode."""
     path = entry["dest"]
     current = _lstat(path)
-    if current is not None and not stat.S_ISREG(current.st_mode):
-        raise EntryError(f"{path}: exists and is not a regular file")
+    if current is not None and not is_kind(current.st_mode):
+        raise EntryError(f"{path}: exists and is not a {kind}")
     uid, gid = _ids(entry, current)
-    mode = _mode(entry, current)
+    return path, current, uid, gid, _mode(entry, current)
+
+
+def apply_file(module: AnsibleModule, entry: dict[str, Any], data: bytes, out: Outcome) -> None:
+    """Write ``data`` to the entry's path if it or the attributes differ (validated first)."""
+    path, current, uid, gid, mode = _target(entry, stat.S_ISREG, "regular file")
     before = b""
     if current is not None:
         with open(path, "rb") as handle:
@@ -251,7 +259,7 @@ def apply_file(module: AnsibleModule, entry: dict[str, Any], data: bytes, out: O
     if same_content and not _attributes_differ(current, uid, gid, mode):  # type: ignore[arg-type]
         return
     out.changed_files.append(path)
-    if module._diff and not entry.get("secret"):
+    if module._diff:
         out.diffs.append({"before_header": path, "after_header": path,
                           "before": before.decode("utf-8", "replace"),
                           "after": data.decode("utf-8", "replace")})  # fmt: skip
@@ -283,12 +291,7 @@ def apply_settings(module: AnsibleModule, entry: dict[str, Any], out: Outcome) -
 
 
 def apply_directory(module: AnsibleModule, entry: dict[str, Any], out: Outcome) -> None:
-    path = entry["dest"]
-    current = _lstat(path)
-    if current is not None and not stat.S_ISDIR(current.st_mode):
-        raise EntryError(f"{path}: exists and is not a directory")
-    uid, gid = _ids(entry, current)
-    mode = _mode(entry, current)
+    path, current, uid, gid, mode = _target(entry, stat.S_ISDIR, "directory")
     if current is not None and not _attributes_differ(current, uid, gid, mode):
         return
     out.changed_files.append(path)
@@ -359,7 +362,6 @@ def main() -> None:
         "group": {"type": "str"},
         "mode": {"type": "str"},
         "validate": {"type": "str"},
-        "secret": {"type": "bool", "default": False},
     }  # fmt: skip
     module = AnsibleModule(
         argument_spec={
