@@ -183,6 +183,8 @@ def run_playbook(
             suppress_env_files=True,
             event_handler=on_event,
         )
+    if not console.is_terminal:  # rich ends a non-terminal Live without a line break
+        console.line()
     seconds = time.monotonic() - started
     _scrub_command_file(artifacts / ident)
     stats = runner.stats or {}

@@ -29,6 +29,9 @@ def test_provision_keeps_artifacts_and_sums_up_per_host(
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
     assert "lab-mcu01: ok " in done.stdout
     assert ", changed 0, failed 0, unreachable 0" in done.stdout  # converged: nothing to do
+    # the progress table (stderr) ends its last line: in a log of both streams the summary
+    # starts on a line of its own
+    assert done.stderr.endswith("┘\n"), done.stderr[-200:]
     (run,) = artifacts.iterdir()
     status = json.loads((run / "hosts.json").read_text())
     assert status["rc"] == 0
