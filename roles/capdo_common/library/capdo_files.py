@@ -126,11 +126,7 @@ class Undo:
             os.chmod(self.path, self.mode)
 
 
-def _previous(path: str, current: os.stat_result, kind: str) -> Undo:
-    before = b""
-    if kind == "content":
-        with open(path, "rb") as handle:
-            before = handle.read()
+def _previous(path: str, current: os.stat_result, kind: str, before: bytes = b"") -> Undo:
     return Undo(path, kind, before, current.st_uid, current.st_gid, stat.S_IMODE(current.st_mode))
 
 
@@ -269,7 +265,7 @@ def apply_file(module: AnsibleModule, entry: dict[str, Any], data: bytes, out: O
         raise EntryError(f"{path}: the directory {os.path.dirname(path)} does not exist")
     if not same_content:
         _validate(module, entry, data)
-    out.undo.append(_previous(path, current, "content") if current else Undo(path, "new"))
+    out.undo.append(_previous(path, current, "content", before) if current else Undo(path, "new"))
     _write_atomic(module, path, data, uid, gid, mode)
 
 
