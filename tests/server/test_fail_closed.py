@@ -16,7 +16,8 @@ from tests.conftest import REPO
 
 ESTATE_VARS = ("capdo_level", "capdo_requirements", "capdo_params")
 # Every role that hardens a server at the host's level (capdo_pki runs on the controller,
-# capdo_common only holds modules and vc_provisioning serves files; none depends on the level).
+# capdo_common gathers host facts and holds modules, vc_provisioning serves files; none depends on
+# the level).
 NOT_LEVEL_ROLES = {"capdo_pki", "capdo_common"}
 LEVEL_ROLES = sorted(
     p.name for p in (REPO / "roles").glob("capdo_*") if p.name not in NOT_LEVEL_ROLES

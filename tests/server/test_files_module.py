@@ -1,4 +1,4 @@
-"""capdo_files and capdo_package_facts (capdo_common's modules), run by real ansible on this
+"""capdo_files and capdo_host_facts (capdo_common's modules), run by real ansible on this
 machine against files in a temporary folder: whole files, settings, directories and modes are
 changed once and then left alone; check mode writes nothing; a file its validator rejects, or a
 failed verify, puts back everything the task changed; a hostile key or value is refused."""
@@ -30,7 +30,8 @@ def _run(tmp_path: Path, module: str, args: dict[str, object], *flags: str) -> d
         [str(ansible), "localhost", "-c", "local", "-M", str(LIBRARY), "-m", module,
          "-a", json.dumps(args), "-o", *flags],
         capture_output=True, text=True, check=False, cwd=tmp_path,
-        env={**os.environ, "ANSIBLE_LOCALHOST_WARNING": "0", "HOME": str(tmp_path),
+        env={**{k: v for k, v in os.environ.items() if k != "SSH_CONNECTION"},  # not over SSH
+             "ANSIBLE_LOCALHOST_WARNING": "0", "HOME": str(tmp_path),
              "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0"},
     )  # fmt: skip
     line = done.stdout.strip().splitlines()[-1]
@@ -164,7 +165,7 @@ def test_bad_entries_are_refused_before_anything_is_written(tmp_path: Path) -> N
     assert not target.exists()
 
 
-def test_package_facts_from_dpkg_status(tmp_path: Path) -> None:
+def test_host_facts_packages_from_dpkg_status(tmp_path: Path) -> None:
     status = tmp_path / "status"
     status.write_text(
         "Package: auditd\nStatus: install ok installed\nVersion: 1:3.0.9-1\n"
@@ -172,9 +173,56 @@ def test_package_facts_from_dpkg_status(tmp_path: Path) -> None:
         "Package: telnet\nStatus: deinstall ok config-files\nVersion: 0.17\n\n"
         "Package: chrony\nStatus: install ok installed\nVersion: 4.3-2\nArchitecture: amd64\n"
     )
-    result = _run(tmp_path, "capdo_package_facts", {"status_file": str(status)})
+    result = _run(
+        tmp_path, "capdo_host_facts", {"gather": ["packages"], "status_file": str(status)}
+    )
     packages = result["ansible_facts"]["packages"]  # type: ignore[index]
     assert sorted(packages) == ["auditd", "chrony"]  # removed packages are not installed
     assert packages["auditd"] == [
         {"name": "auditd", "version": "1:3.0.9-1", "arch": "amd64", "source": "apt"}
     ]
+
+
+def test_host_facts_name_password_accounts_without_their_hashes(tmp_path: Path) -> None:
+    hashed = "$6$capdosalt$" + "x" * 86  # not a real password: any hash-shaped field
+    shadow = tmp_path / "shadow"
+    shadow.write_text(
+        "root:*:20000:0:99999:7:::\n"
+        f"alice:{hashed}:20000:1:90:7:45::\n"
+        "bob:!$6$locked$abc:20000:0:99999:7:::\n"  # locked: not a usable password
+        "svc:!:20000::::::\n"
+    )
+    result = _run(
+        tmp_path, "capdo_host_facts", {"gather": ["accounts"], "shadow_file": str(shadow)}
+    )
+    facts = result["ansible_facts"]  # type: ignore[index]
+    assert facts["capdo_password_accounts"] == {
+        "alice": {"min_days": "1", "max_days": "90", "inactive_days": "45"}
+    }
+    assert "capdosalt" not in json.dumps(result)
+
+
+def test_host_facts_of_the_session_and_services(tmp_path: Path) -> None:
+    result = _run(
+        tmp_path,
+        "capdo_host_facts",
+        {"gather": ["system", "session", "services"], "services": ["capdo-no-such-service"],
+         "admin": "capdo-no-such-account"},
+    )  # fmt: skip
+    facts = result["ansible_facts"]  # type: ignore[index]
+    assert facts["service_mgr"]
+    assert isinstance(facts["all_ipv4_addresses"], list)
+    assert facts["capdo_services"] == {"capdo-no-such-service": "disabled stopped"}
+    assert facts["capdo_admin_keys"] == 0  # no such account: no key, never an error
+    assert facts["capdo_ssh_client"] == ""  # a local run has no SSH session
+    assert isinstance(facts["capdo_clock_writable"], bool)
+    assert facts["capdo_audit_kernel"] in (True, False, None)
+
+
+def test_host_facts_refuse_a_service_name_that_is_an_option(tmp_path: Path) -> None:
+    for name in ("--host=10.0.0.1", "a b", "x;reboot"):
+        result = _run(
+            tmp_path, "capdo_host_facts", {"gather": ["services"], "services": ["cron", name]}
+        )
+        assert result["_status"] == "FAILED!", name
+        assert "not a service name" in str(result["msg"])
