@@ -108,6 +108,21 @@ class _Progress:
                 progress.changed += 1
         return True
 
+    def finish(self, stats: dict[str, Any]) -> None:
+        """Counters from Ansible's recap, which the events only approximate (handlers, loops),
+        and every host marked done."""
+        for key, attr in (
+            ("ok", "ok"),
+            ("changed", "changed"),
+            ("failures", "failed"),
+            ("dark", "unreachable"),
+            ("skipped", "skipped"),
+        ):
+            for host, count in (stats.get(key) or {}).items():
+                setattr(self.hosts.setdefault(host, HostProgress()), attr, int(count))
+        for progress in self.hosts.values():
+            progress.task = t("provision.progress.done", self.lang)
+
     def table(self) -> Table:
         table = Table(title=t("provision.progress.title", self.lang), expand=False)
         for column in ("host", "ok", "changed", "failed", "unreachable", "task"):
@@ -183,20 +198,12 @@ def run_playbook(
             suppress_env_files=True,
             event_handler=on_event,
         )
+        progress.finish(runner.stats or {})  # the recap is the truth: the last table shows it
+        live.update(progress.table())
     if not console.is_terminal:  # rich ends a non-terminal Live without a line break
         console.line()
     seconds = time.monotonic() - started
     _scrub_command_file(artifacts / ident)
-    stats = runner.stats or {}
-    for key, attr in (
-        ("ok", "ok"),
-        ("changed", "changed"),
-        ("failures", "failed"),
-        ("dark", "unreachable"),
-        ("skipped", "skipped"),
-    ):
-        for host, count in (stats.get(key) or {}).items():
-            setattr(progress.hosts.setdefault(host, HostProgress()), attr, int(count))
     run = ProvisionRun(
         rc=int(runner.rc if runner.rc is not None else 1),
         status=str(runner.status),

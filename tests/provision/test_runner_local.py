@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -47,6 +48,7 @@ def test_run_counts_per_host_and_keeps_artifacts(
 ) -> None:
     secret = "a-secret-only-in-the-environment-8123"
     monkeypatch.setenv("CAPDO_LAB_DEVICE_PASSWORD", secret)
+    shown = io.StringIO()
     run = run_playbook(
         binary=str(Path(sys.executable).with_name("ansible-playbook")),
         repo=repo,
@@ -56,8 +58,12 @@ def test_run_counts_per_host_and_keeps_artifacts(
         check=False,
         limit=None,
         lang="en",
-        console=Console(file=io.StringIO()),
+        console=Console(file=shown, width=120),
     )
+    # the last progress table is the recap: final counts, every host done
+    last_table = shown.getvalue().rsplit("Provisioning progress per host", 1)[1]
+    assert re.search(r"│ one\s+│ 2\s+│ 1\s+│ 0\s+│ 0\s+│ \(done\)", last_table), last_table
+    assert re.search(r"│ two\s+│ 2\s+│ 1\s+│ 1\s+│ 0\s+│ \(done\)", last_table), last_table
     assert run.rc == 2
     assert run.hosts["one"].changed == 1
     assert run.hosts["one"].failed == 0
