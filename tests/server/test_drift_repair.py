@@ -85,3 +85,25 @@ def test_drift_is_repaired_from_the_host_facts_and_no_hash_leaves_the_host(
         assert json.loads((second_run / "hosts.json").read_text())["hosts"][HOST]["changed"] == 0
     finally:
         converged.ssh(HOST, RESTORE)
+
+
+def test_password_logins_stay_on_while_the_admin_has_no_key(converged: ServerLab) -> None:
+    """Lockout safety from the host facts: the admin's key count decides PasswordAuthentication."""
+
+    def password_logins() -> str:
+        return converged.ssh(HOST, "sshd -T | grep -i '^passwordauthentication'").stdout.split()[-1]
+
+    assert password_logins() == "no"  # converged: root, the admin, has a key
+    assert converged.ssh(HOST, "useradd -m capdonokey").returncode == 0
+    try:
+        keyless = converged.playbook(
+            "playbooks/hardening.yml", "-l", HOST, "-e", "capdo_admin_user=capdonokey"
+        )
+        assert keyless.returncode == 0, keyless.output[-3000:]
+        assert "Password logins stay on, no authorized key for: capdonokey" in keyless.output
+        assert password_logins() == "yes"
+    finally:
+        again = converged.playbook("playbooks/hardening.yml", "-l", HOST)
+        converged.ssh(HOST, "userdel -r capdonokey >/dev/null 2>&1")
+    assert again.returncode == 0, again.output[-3000:]
+    assert password_logins() == "no"
